@@ -1,0 +1,65 @@
+import { mkdirSync } from 'node:fs'
+import type { ClickHouseClientConfigOptions } from '@clickhouse/client'
+import { createChdbConnection } from 'chdb/connection'
+
+type Connection = NonNullable<ClickHouseClientConfigOptions['connection']>
+
+type Settings = Record<string, unknown> | undefined
+
+/**
+ * Opens the in-process engine (chDB) on `dataDir` as a `@clickhouse/client` connection.
+ *
+ * chDB applies per-query `clickhouse_settings` with session-wide `SET` statements, so a setting
+ * given to one query (for example an insert deduplication token) would stay in force for every
+ * later query of the process — and silently drop the next unrelated insert. This wrapper turns
+ * per-query settings into a `SETTINGS` clause of that one statement instead, which is what the
+ * HTTP interface does on a server.
+ */
+export function createEmbeddedConnection(dataDir: string): Connection {
+  mkdirSync(dataDir, { recursive: true })
+  const inner = createChdbConnection({ path: dataDir }) as unknown as Connection
+  return new Proxy(inner, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver)
+      if (typeof value !== 'function') return value
+      if (prop === 'insert' || prop === 'query' || prop === 'command' || prop === 'exec') {
+        return (params: { query: string; clickhouse_settings?: Settings }) =>
+          value.call(target, inlineSettings(params, prop === 'insert'))
+      }
+      return value.bind(target)
+    },
+  })
+}
+
+/** Moves `clickhouse_settings` into the statement's own SETTINGS clause. */
+export function inlineSettings<P extends { query: string; clickhouse_settings?: Settings }>(params: P, isInsert: boolean): P {
+  const settings = Object.entries(params.clickhouse_settings ?? {}).filter(([, v]) => v !== undefined)
+  if (settings.length === 0) return { ...params, clickhouse_settings: undefined }
+  const clause = 'SETTINGS ' + settings.map(([k, v]) => `${settingName(k)} = ${settingLiteral(v)}`).join(', ')
+  let query = params.query
+  if (isInsert) {
+    // The client renders `INSERT INTO t (cols) FORMAT X`; SETTINGS goes right before FORMAT.
+    query = query.replace(/\sFORMAT\s+\w+\s*$/, (fmt) => ` ${clause}${fmt}`)
+  } else {
+    const format = /\n?FORMAT\s+\w+\s*$/.exec(query)
+    const body = format ? query.slice(0, format.index) : query
+    const tail = format ? format[0] : ''
+    const trimmed = body.replace(/;\s*$/, '')
+    if (/\bSETTINGS\b[^)]*$/i.test(trimmed)) {
+      throw new Error('query already ends with a SETTINGS clause: put every setting there, not in clickhouse_settings')
+    }
+    query = `${trimmed}\n${clause}${tail}`
+  }
+  return { ...params, query, clickhouse_settings: undefined }
+}
+
+function settingName(name: string): string {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`invalid setting name ${JSON.stringify(name)}`)
+  return name
+}
+
+function settingLiteral(value: unknown): string {
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value)
+  if (typeof value === 'boolean') return value ? '1' : '0'
+  return `'${String(value).replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`
+}
