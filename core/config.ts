@@ -79,7 +79,7 @@ function readConfigFile(file: string): Record<string, unknown> {
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw new ConfigError('HOLOWATCH_CONFIG', `${file} must hold a JSON object of SETTING: value`)
   }
-  const known = new Set(Object.values(SETTINGS).map((s) => s.env))
+  const known = new Set<string>(Object.values(SETTINGS).map((s) => s.env))
   for (const key of Object.keys(parsed)) {
     if (!known.has(key)) throw new ConfigError(key, `unknown setting in ${file}`)
   }
