@@ -1,0 +1,36 @@
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import errors from './plugins/errors.ts'
+import httpMetrics from './plugins/http-metrics.ts'
+import openapi from './plugins/openapi.ts'
+import healthRoutes from './routes/health/index.ts'
+import metricsRoutes from './routes/metrics/index.ts'
+import { ProblemSchema } from './schemas.ts'
+import type { AppDeps } from './types.ts'
+
+export type App = FastifyInstance
+
+/**
+ * Builds the holowatch API as a Fastify application without listening (tests call `inject()`,
+ * api/server.ts listens). Dependencies come in by hand; nothing here opens connections.
+ */
+export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}): Promise<App> {
+  const app = Fastify({
+    bodyLimit: 1024 * 1024,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
+    ...options,
+  }).withTypeProvider<TypeBoxTypeProvider>()
+
+  app.decorate('config', deps.config)
+  app.decorate('clickhouse', deps.clickhouse)
+  app.decorate('engine', deps.engine)
+  app.decorate('metrics', deps.metrics)
+  app.addSchema(ProblemSchema)
+
+  await app.register(errors)
+  await app.register(httpMetrics)
+  await app.register(openapi)
+  await app.register(healthRoutes)
+  await app.register(metricsRoutes)
+  return app
+}

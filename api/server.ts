@@ -1,0 +1,23 @@
+import type { Logger } from '../core/logger.ts'
+import { buildApp, type App } from './app.ts'
+import type { AppDeps } from './types.ts'
+
+export interface ApiServer {
+  app: App
+  /** The address the server listens on, e.g. http://127.0.0.1:8080. */
+  url: string
+  close(): Promise<void>
+}
+
+/** Listens on HOLOWATCH_API_HOST:HOLOWATCH_API_PORT with sane timeouts; close() drains requests. */
+export async function startApiServer(deps: AppDeps, logger: Logger): Promise<ApiServer> {
+  const app = await buildApp(deps, {
+    loggerInstance: logger.child({ stage: 'api' }),
+    connectionTimeout: 30_000,
+    keepAliveTimeout: 5_000,
+    requestTimeout: 120_000,
+    return503OnClosing: true,
+  })
+  const url = await app.listen({ host: deps.config.apiHost, port: deps.config.apiPort })
+  return { app, url, close: () => app.close() }
+}

@@ -1,0 +1,39 @@
+import { parseArgs } from 'node:util'
+import { startApiServer } from '../../api/server.ts'
+import { engineOf } from '../../core/clickhouse.ts'
+import { createLogger } from '../../core/logger.ts'
+import { createMetricsRegistry } from '../../core/metrics.ts'
+import type { Command } from '../command.ts'
+import { configFrom, openMigrated } from '../context.ts'
+import { runUntilSignal, type Stage } from '../lifecycle.ts'
+
+export const serveCommand: Command = {
+  name: 'serve',
+  summary: 'run everything in one process: migrate, then the API and dashboard',
+  usage: `Usage: holowatch serve [--config FILE]
+
+Opens ClickHouse (the embedded engine on HOLOWATCH_DATA_DIR unless CLICKHOUSE_URL is set),
+applies pending migrations, then serves the API, /healthz, /readyz and /metrics on
+HOLOWATCH_API_HOST:HOLOWATCH_API_PORT. SIGINT or SIGTERM stops it cleanly (exit code 0).
+Run 'holowatch config --check' to see every setting.`,
+  async run(args) {
+    const { values } = parseArgs({ args, options: { config: { type: 'string' } } })
+    const loaded = configFrom(values.config)
+    const { config } = loaded
+    const logger = createLogger(config.logLevel)
+    const engine = engineOf(config)
+    const { clickhouse, migrated } = await openMigrated(loaded)
+    logger.info({ engine, database: config.clickhouseDatabase, applied: migrated.applied }, 'schema up to date')
+    const metrics = createMetricsRegistry()
+    const stages: Stage[] = [{ name: 'clickhouse', stop: () => clickhouse.close() }]
+    try {
+      const api = await startApiServer({ config, clickhouse, engine, metrics }, logger)
+      stages.push({ name: 'api', stop: () => api.close() })
+      logger.info({ url: api.url, docs: `${api.url}/docs` }, 'holowatch is serving')
+    } catch (err) {
+      await clickhouse.close()
+      throw err
+    }
+    return runUntilSignal(stages, logger)
+  },
+}
