@@ -7,6 +7,12 @@ export type { ClickHouseClient }
 export type Engine = 'embedded' | 'server'
 
 /**
+ * Settings both engines run with, so that results look the same whichever answers: 64-bit
+ * integers come out of JSON formats as numbers (holowatch's counters stay far below 2^53).
+ */
+const SESSION_SETTINGS = { output_format_json_quote_64bit_integers: 0 } as const
+
+/**
  * The one way to reach ClickHouse. Without CLICKHOUSE_URL it opens the embedded engine on the
  * data directory; with it, the HTTP interface of a server. Nothing else in holowatch knows which
  * engine answers: both speak the same SQL through the same client, and statements name their
@@ -24,6 +30,9 @@ export async function openClickHouse(config: Config): Promise<ClickHouseClient> 
     const client = createClient({ connection: createEmbeddedConnection(config.dataDir) })
     await client.command({ query: `CREATE DATABASE IF NOT EXISTS ${database}` })
     await client.command({ query: `USE ${database}` })
+    for (const [name, value] of Object.entries(SESSION_SETTINGS)) {
+      await client.command({ query: `SET ${name} = ${value}` })
+    }
     return client
   }
   const server = { url: config.clickhouseUrl, username: config.clickhouseUser, password: config.clickhousePassword }
@@ -33,7 +42,7 @@ export async function openClickHouse(config: Config): Promise<ClickHouseClient> 
   } finally {
     await bootstrap.close()
   }
-  return createClient({ ...server, database, request_timeout: 60_000 })
+  return createClient({ ...server, database, request_timeout: 60_000, clickhouse_settings: SESSION_SETTINGS })
 }
 
 export function engineOf(config: Config): Engine {
