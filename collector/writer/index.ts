@@ -1,0 +1,219 @@
+import { join } from 'node:path'
+import type { ClickHouseClient } from '@clickhouse/client'
+import type { Logger } from '../../core/logger.ts'
+import type { Registry } from '../../core/metrics.ts'
+import type { FlowRecord } from '../flows/record.ts'
+import { newBatch, type Batch } from './batch.ts'
+import { insertBatch, isBadData } from './insert.ts'
+import { createWriterMetrics } from './metrics.ts'
+import { flowsToTsv } from './serialize.ts'
+import { openSpool, type Spool } from './spool.ts'
+
+export { flowsToTsv, FLOW_COLUMNS } from './serialize.ts'
+
+export interface FlowWriterConfig {
+  /** A batch closes at this many rows… (default 100,000) */
+  batchRows: number
+  /** …or this long after its first row, whichever comes first (default 1,000 ms). */
+  flushIntervalMs: number
+  /** Closed batches kept in memory while ClickHouse is slow or away (default 256 MiB); beyond, the spool. */
+  maxQueueBytes: number
+  /** Folder of the on-disk spool (default `<data dir>/spool`). */
+  spoolDir: string
+  /** Size limit of the spool (default 2 GiB); beyond it batches are dropped and counted. */
+  maxSpoolBytes: number
+  /** Retry back-off bounds after a failed insert (defaults 250 ms → 30 s). */
+  retryMinMs: number
+  retryMaxMs: number
+}
+
+export interface WriterStats {
+  rowsWritten: number
+  rowsDropped: number
+  rowsRejected: number
+  queueBatches: number
+  queueBytes: number
+  spoolBatches: number
+  spoolBytes: number
+}
+
+export interface FlowWriter {
+  /** Starts the insert loop; batches left in the spool by an earlier run are replayed first. */
+  start(): void
+  /** Adds flows to the open batch. Never blocks and never throws. */
+  write(flows: readonly FlowRecord[]): void
+  /** Closes the open batch and resolves once everything queued is in ClickHouse (or the timeout passes: false). */
+  flush(timeoutMs?: number): Promise<boolean>
+  /** Flushes for up to `timeoutMs`, then spools whatever is still queued, so nothing is lost. */
+  stop(timeoutMs?: number): Promise<void>
+  stats(): WriterStats
+}
+
+export function defaultWriterConfig(dataDir: string): FlowWriterConfig {
+  return {
+    batchRows: 100_000,
+    flushIntervalMs: 1_000,
+    maxQueueBytes: 256 * 1024 * 1024,
+    spoolDir: join(dataDir, 'spool'),
+    maxSpoolBytes: 2 * 1024 * 1024 * 1024,
+    retryMinMs: 250,
+    retryMaxMs: 30_000,
+  }
+}
+
+/**
+ * Batches flows and inserts them into `flows` one batch at a time, in order. While ClickHouse is
+ * down, closed batches wait in memory, then in the spool, and are replayed in order when it is
+ * back; every insert carries the batch id as deduplication token, so a replay never doubles rows.
+ */
+export function createFlowWriter(
+  config: FlowWriterConfig,
+  deps: { clickhouse: ClickHouseClient; logger: Logger; metrics?: Registry },
+): FlowWriter {
+  const { clickhouse, logger } = deps
+  let spool: Spool | undefined
+  const queue: Batch[] = []
+  let queueBytes = 0
+  let open: FlowRecord[] = []
+  let openSince = 0
+  let timer: NodeJS.Timeout | undefined
+  let running = false
+  let loop: Promise<void> | undefined
+  let wake: (() => void) | undefined
+  let retryMs = config.retryMinMs
+  const counts = { rowsWritten: 0, rowsDropped: 0, rowsRejected: 0 }
+  const metrics = createWriterMetrics(deps.metrics, () => liveStats())
+
+  function liveStats() {
+    return { queueBatches: queue.length, queueBytes, spoolBatches: spool?.batches ?? 0, spoolBytes: spool?.bytes ?? 0 }
+  }
+
+  function closeBatch(): void {
+    if (open.length === 0) return
+    const batch = newBatch(open.length, flowsToTsv(open))
+    open = []
+    const size = batch.payload.length
+    // Batches stay in order: once anything is spooled, newer batches are spooled behind it.
+    if ((spool?.batches ?? 0) === 0 && queueBytes + size <= config.maxQueueBytes) {
+      queue.push(batch)
+      queueBytes += size
+    } else if (!spool?.push(batch)) {
+      counts.rowsDropped += batch.rows
+      metrics.rowsDropped.inc(batch.rows)
+      logger.error({ rows: batch.rows }, 'writer queue and spool are full: batch dropped')
+    }
+    wake?.()
+  }
+
+  function next(): { batch: Batch; fromSpool: boolean } | undefined {
+    if (queue[0]) return { batch: queue[0], fromSpool: false }
+    const spooled = spool?.peek()
+    return spooled ? { batch: spooled, fromSpool: true } : undefined
+  }
+
+  function done(item: { batch: Batch; fromSpool: boolean }): void {
+    if (item.fromSpool) return spool!.remove(item.batch)
+    // stop() may have moved the batch to the spool while its insert was in flight.
+    const i = queue.indexOf(item.batch)
+    if (i >= 0) {
+      queue.splice(i, 1)
+      queueBytes -= item.batch.payload.length
+    } else spool!.remove(item.batch)
+  }
+
+  async function insertLoop(): Promise<void> {
+    while (running) {
+      const item = next()
+      if (!item) {
+        await new Promise<void>((resolve) => (wake = resolve))
+        wake = undefined
+        continue
+      }
+      const started = performance.now()
+      try {
+        await insertBatch(clickhouse, item.batch)
+        metrics.insertSeconds.observe((performance.now() - started) / 1000)
+        metrics.batchRows.observe(item.batch.rows)
+        metrics.rowsWritten.inc(item.batch.rows)
+        counts.rowsWritten += item.batch.rows
+        done(item)
+        retryMs = config.retryMinMs
+      } catch (err) {
+        if (isBadData(err)) {
+          metrics.insertErrors.labels('false').inc()
+          counts.rowsRejected += item.batch.rows
+          metrics.rowsRejected.inc(item.batch.rows)
+          logger.error({ err, batch: item.batch.id, rows: item.batch.rows }, 'ClickHouse refused a batch as bad data; kept in spool/rejected')
+          if (!item.fromSpool) done(item)
+          spool!.reject(item.batch, String((err as Error).message))
+          continue
+        }
+        metrics.insertErrors.labels('true').inc()
+        logger.warn({ err: (err as Error).message, retryInMs: retryMs, queued: queue.length, spooled: spool?.batches }, 'insert failed; will retry')
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(resolve, retryMs)
+          wake = () => {
+            clearTimeout(t)
+            resolve()
+          }
+        })
+        wake = undefined
+        retryMs = Math.min(retryMs * 2, config.retryMaxMs)
+      }
+    }
+  }
+
+  return {
+    start() {
+      if (running) return
+      spool = openSpool(config.spoolDir, config.maxSpoolBytes)
+      if (spool.batches > 0) logger.info({ batches: spool.batches, bytes: spool.bytes }, 'replaying spooled batches')
+      running = true
+      timer = setInterval(() => {
+        if (open.length > 0 && Date.now() - openSince >= config.flushIntervalMs) closeBatch()
+      }, Math.max(10, Math.floor(config.flushIntervalMs / 4)))
+      loop = insertLoop()
+    },
+    write(flows) {
+      if (flows.length === 0) return
+      if (open.length === 0) openSince = Date.now()
+      for (const f of flows) {
+        open.push(f)
+        if (open.length >= config.batchRows) closeBatch()
+      }
+    },
+    async flush(timeoutMs = 60_000) {
+      closeBatch()
+      const deadline = Date.now() + timeoutMs
+      while (queue.length > 0 || (spool?.batches ?? 0) > 0) {
+        if (Date.now() > deadline) return false
+        await new Promise((r) => setTimeout(r, 5))
+      }
+      return true
+    },
+    async stop(timeoutMs = 10_000) {
+      if (!running) return
+      await this.flush(timeoutMs)
+      running = false
+      clearInterval(timer)
+      wake?.()
+      // Whatever is still in memory goes to disk: the next start replays it (deduplicated if
+      // an insert was in flight and did land).
+      let spooledRows = 0
+      for (const batch of queue.splice(0)) {
+        if (spool!.push(batch)) spooledRows += batch.rows
+        else {
+          counts.rowsDropped += batch.rows
+          metrics.rowsDropped.inc(batch.rows)
+        }
+      }
+      queueBytes = 0
+      // An insert still hanging on an unreachable server is abandoned: its batch is spooled.
+      await Promise.race([loop, new Promise((r) => setTimeout(r, 1_000))])
+      if (spooledRows > 0) logger.warn({ rows: spooledRows }, 'ClickHouse unavailable at shutdown: batches spooled for the next start')
+    },
+    stats() {
+      return { ...counts, ...liveStats() }
+    },
+  }
+}
