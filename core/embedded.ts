@@ -1,4 +1,7 @@
+import { randomUUID } from 'node:crypto'
 import { mkdirSync } from 'node:fs'
+import { rm, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import type { ClickHouseClientConfigOptions } from '@clickhouse/client'
 import { createChdbConnection } from 'chdb/connection'
 
@@ -18,17 +21,61 @@ type Settings = Record<string, unknown> | undefined
 export function createEmbeddedConnection(dataDir: string): Connection {
   mkdirSync(dataDir, { recursive: true })
   const inner = createChdbConnection({ path: dataDir }) as unknown as Connection
+  const spill = join(dataDir, 'tmp-insert')
   return new Proxy(inner, {
     get(target, prop, receiver) {
       const value = Reflect.get(target, prop, receiver)
       if (typeof value !== 'function') return value
-      if (prop === 'insert' || prop === 'query' || prop === 'command' || prop === 'exec') {
+      if (prop === 'exec') {
+        return async (params: ExecParams) => {
+          const binary = params.values && BINARY_INSERT.exec(params.query)
+          if (!binary) return value.call(target, inlineSettings(params, false))
+          return execBinaryInsert(params, binary, spill, (p: ExecParams) => value.call(target, p))
+        }
+      }
+      if (prop === 'insert' || prop === 'query' || prop === 'command') {
         return (params: { query: string; clickhouse_settings?: Settings }) =>
           value.call(target, inlineSettings(params, prop === 'insert'))
       }
       return value.bind(target)
     },
   })
+}
+
+interface ExecParams {
+  query: string
+  values?: AsyncIterable<Buffer | Uint8Array | string>
+  clickhouse_settings?: Settings
+}
+
+/** `INSERT INTO t (cols) FORMAT Native|RowBinary` with a body. */
+const BINARY_INSERT = /^\s*INSERT\s+INTO\s+([\w.]+)\s*(\([^)]*\))?\s*FORMAT\s+(Native|RowBinary)\s*$/i
+
+/**
+ * chDB takes an insert body as text appended to the SQL, which would corrupt a binary format.
+ * A binary body is written to a file under the data directory and inserted with
+ * `INSERT … SELECT * FROM file(…, Native)` instead: the same rows, the same settings (for
+ * example the deduplication token), and no text round trip.
+ */
+async function execBinaryInsert(
+  params: ExecParams,
+  match: RegExpExecArray,
+  spillDir: string,
+  exec: (p: ExecParams) => Promise<unknown>,
+): Promise<unknown> {
+  const [, table, columns, format] = match
+  if (format!.toLowerCase() !== 'native') throw new Error('the embedded engine takes binary inserts in Native format only')
+  const chunks: Buffer[] = []
+  for await (const chunk of params.values!) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk))
+  mkdirSync(spillDir, { recursive: true })
+  const file = join(spillDir, `${randomUUID()}.native`)
+  await writeFile(file, Buffer.concat(chunks))
+  try {
+    const query = `INSERT INTO ${table} ${columns ?? ''} SELECT * FROM file('${file}', 'Native')`
+    return await exec(inlineSettings({ query, clickhouse_settings: params.clickhouse_settings }, false))
+  } finally {
+    await rm(file, { force: true })
+  }
 }
 
 /** Moves `clickhouse_settings` into the statement's own SETTINGS clause. */

@@ -9,12 +9,13 @@ export interface Batch {
   /** Monotonic across restarts of the process (epoch ms × 1000 + counter): spool files sort by it. */
   seq: number
   rows: number
-  payload: string
+  /** The rows as one ClickHouse Native block. */
+  payload: Buffer
 }
 
 let lastSeq = 0
 
-export function newBatch(rows: number, payload: string, now = Date.now()): Batch {
+export function newBatch(rows: number, payload: Buffer, now = Date.now()): Batch {
   lastSeq = Math.max(lastSeq + 1, now * 1000)
   return { id: randomUUID(), seq: lastSeq, rows, payload }
 }

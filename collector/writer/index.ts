@@ -6,10 +6,10 @@ import type { FlowRecord } from '../flows/record.ts'
 import { newBatch, type Batch } from './batch.ts'
 import { insertBatch, isBadData } from './insert.ts'
 import { createWriterMetrics } from './metrics.ts'
-import { flowsToTsv } from './serialize.ts'
+import { flowsToNative } from './native.ts'
 import { openSpool, type Spool } from './spool.ts'
 
-export { flowsToTsv, FLOW_COLUMNS } from './serialize.ts'
+export { flowsToNative, NATIVE_COLUMNS } from './native.ts'
 
 export interface FlowWriterConfig {
   /** A batch closes at this many rows… (default 100,000) */
@@ -90,7 +90,7 @@ export function createFlowWriter(
 
   function closeBatch(): void {
     if (open.length === 0) return
-    const batch = newBatch(open.length, flowsToTsv(open))
+    const batch = newBatch(open.length, flowsToNative(open))
     open = []
     const size = batch.payload.length
     // Batches stay in order: once anything is spooled, newer batches are spooled behind it.

@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import type { Batch } from './batch.ts'
 
 /**
- * The on-disk overflow of the writer queue: one file per batch, named `<seq>-<id>-<rows>.tsv`
+ * The on-disk overflow of the writer queue: one file per batch, named `<seq>-<id>-<rows>.native`
  * so that replay order, deduplication token and row count survive a restart without an index.
  * Files are written to a temporary name and renamed, so a crash never leaves half a batch.
  */
@@ -20,7 +20,7 @@ export interface Spool {
   reject(batch: Batch, reason: string): void
 }
 
-const FILE = /^(\d+)-([0-9a-f-]{36})-(\d+)\.tsv$/
+const FILE = /^(\d+)-([0-9a-f-]{36})-(\d+)\.native$/
 
 export function openSpool(dir: string, maxBytes: number): Spool {
   mkdirSync(dir, { recursive: true })
@@ -41,9 +41,9 @@ export function openSpool(dir: string, maxBytes: number): Spool {
       return entries.length
     },
     push(batch) {
-      const size = Buffer.byteLength(batch.payload)
+      const size = batch.payload.length
       if (bytes + size > maxBytes) return false
-      const name = `${batch.seq}-${batch.id}-${batch.rows}.tsv`
+      const name = `${batch.seq}-${batch.id}-${batch.rows}.native`
       writeFileSync(join(dir, `.${name}.tmp`), batch.payload)
       renameSync(join(dir, `.${name}.tmp`), join(dir, name))
       entries.push({ name, seq: batch.seq, id: batch.id, rows: batch.rows, size })
@@ -53,7 +53,7 @@ export function openSpool(dir: string, maxBytes: number): Spool {
     peek() {
       const e = entries[0]
       if (!e) return undefined
-      return { id: e.id, seq: e.seq, rows: e.rows, payload: readFileSync(join(dir, e.name), 'utf8') }
+      return { id: e.id, seq: e.seq, rows: e.rows, payload: readFileSync(join(dir, e.name)) }
     },
     remove(batch) {
       const i = entries.findIndex((e) => e.id === batch.id)
@@ -66,7 +66,7 @@ export function openSpool(dir: string, maxBytes: number): Spool {
       const rejected = join(dir, 'rejected')
       mkdirSync(rejected, { recursive: true })
       const i = entries.findIndex((e) => e.id === batch.id)
-      const name = `${batch.seq}-${batch.id}-${batch.rows}.tsv`
+      const name = `${batch.seq}-${batch.id}-${batch.rows}.native`
       if (i >= 0) {
         const [e] = entries.splice(i, 1)
         renameSync(join(dir, e!.name), join(rejected, name))

@@ -44,18 +44,18 @@ SELECT
 FROM flows
 GROUP BY minute, direction, dst_asset, src_asset, protocol, dst_port;
 
--- Vertical fan-out: how many ports one source touched on one destination host.
+-- Vertical fan-out: how many ports one source probed on one destination host. Only probe flows
+-- are kept (most traffic carries ACK and never lands here), which keeps these tables small and
+-- their views cheap on the insert path.
 CREATE TABLE IF NOT EXISTS fanout_ports_1m
 (
     minute DateTime('UTC'),
     src_addr IPv6,
     dst_addr IPv6,
     dst_asset SimpleAggregateFunction(any, UUID),
-    flows SimpleAggregateFunction(sum, UInt64),
     probes SimpleAggregateFunction(sum, UInt64),
     packets SimpleAggregateFunction(sum, UInt64),
-    ports AggregateFunction(uniq, UInt16),
-    probe_ports AggregateFunction(uniqIf, UInt16, UInt8)
+    ports AggregateFunction(uniq, UInt16)
 )
 ENGINE = AggregatingMergeTree
 PARTITION BY toYYYYMMDD(minute)
@@ -66,35 +66,26 @@ SETTINGS non_replicated_deduplication_window = 1000;
 CREATE MATERIALIZED VIEW IF NOT EXISTS fanout_ports_1m_mv TO fanout_ports_1m AS
 SELECT
     toStartOfMinute(time_start) AS minute,
-    src_addr, dst_addr,
+    src_addr,
+    dst_addr,
     any(dst_asset) AS dst_asset,
-    count() AS flows,
-    countIf(is_probe) AS probes,
+    count() AS probes,
     sum(packets) AS packets,
-    uniqState(dst_port) AS ports,
-    uniqIfState(dst_port, is_probe) AS probe_ports
-FROM
-(
-    SELECT *, dst_asset,
-        toUInt8((protocol = 6 AND bitAnd(tcp_flags, 0x10) = 0) OR protocol = 17
-            OR (protocol = 1 AND icmp_type = 8) OR (protocol = 58 AND icmp_type = 128)) AS is_probe
-    FROM flows
-)
-WHERE protocol IN (6, 17)
+    uniqState(dst_port) AS ports
+FROM flows
+WHERE (protocol = 6 AND bitAnd(tcp_flags, 0x10) = 0) OR protocol = 17
 GROUP BY minute, src_addr, dst_addr;
 
--- Horizontal fan-out: how many hosts one source touched on one service. The service is the
--- destination port, or for ICMP type * 256 + code.
+-- Horizontal fan-out: how many hosts one source probed on one service, and how many of them
+-- are inside the archive. The service is the destination port, or for ICMP echo the type.
 CREATE TABLE IF NOT EXISTS fanout_hosts_1m
 (
     minute DateTime('UTC'),
     src_addr IPv6,
     protocol UInt8,
     service UInt16,
-    flows SimpleAggregateFunction(sum, UInt64),
     probes SimpleAggregateFunction(sum, UInt64),
     hosts AggregateFunction(uniq, IPv6),
-    probe_hosts AggregateFunction(uniqIf, IPv6, UInt8),
     archive_hosts AggregateFunction(uniqIf, IPv6, UInt8)
 )
 ENGINE = AggregatingMergeTree
@@ -106,18 +97,13 @@ SETTINGS non_replicated_deduplication_window = 1000;
 CREATE MATERIALIZED VIEW IF NOT EXISTS fanout_hosts_1m_mv TO fanout_hosts_1m AS
 SELECT
     toStartOfMinute(time_start) AS minute,
-    src_addr, protocol,
+    src_addr,
+    protocol,
     if(protocol IN (1, 58), toUInt16(icmp_type) * 256 + icmp_code, dst_port) AS service,
-    count() AS flows,
-    countIf(is_probe) AS probes,
+    count() AS probes,
     uniqState(dst_addr) AS hosts,
-    uniqIfState(dst_addr, is_probe) AS probe_hosts,
     uniqIfState(dst_addr, toUInt8(NOT empty(dst_asset))) AS archive_hosts
-FROM
-(
-    SELECT *, dst_asset,
-        toUInt8((protocol = 6 AND bitAnd(tcp_flags, 0x10) = 0) OR protocol = 17
-            OR (protocol = 1 AND icmp_type = 8) OR (protocol = 58 AND icmp_type = 128)) AS is_probe
-    FROM flows
-)
+FROM flows
+WHERE (protocol = 6 AND bitAnd(tcp_flags, 0x10) = 0) OR protocol = 17
+    OR (protocol = 1 AND icmp_type = 8) OR (protocol = 58 AND icmp_type = 128)
 GROUP BY minute, src_addr, protocol, service;

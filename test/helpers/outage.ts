@@ -10,7 +10,7 @@ export function withOutage(client: ClickHouseClient): { client: ClickHouseClient
   state.client = new Proxy(client, {
     get(target, prop, receiver) {
       const value = Reflect.get(target, prop, receiver)
-      if (prop !== 'insert' || typeof value !== 'function') return typeof value === 'function' ? value.bind(target) : value
+      if ((prop !== 'insert' && prop !== 'exec') || typeof value !== 'function') return typeof value === 'function' ? value.bind(target) : value
       return async (params: unknown) => {
         state.attempts++
         if (state.down) throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8123'), { code: 'ECONNREFUSED' })

@@ -42,6 +42,10 @@ describe('flow enrichment from the archive dictionary', () => {
         flowRow('10.20.5.9', '192.0.2.10'), // school database to the hospital: internal
         flowRow('2001:db8:99::10', '2001:db8:ffff::1'), // hospital outbound over IPv6
         flowRow('198.51.100.7', '203.0.113.9'), // outside every network
+        // A telnet sweep: SYN-only probes to two archive hosts and one outside.
+        flowRow('198.51.100.66', '10.20.1.1', { dst_port: 23, tcp_flags: 0x02, packets: 1, bytes: 40 }),
+        flowRow('198.51.100.66', '10.20.5.9', { dst_port: 23, tcp_flags: 0x02, packets: 1, bytes: 40 }),
+        flowRow('198.51.100.66', '203.0.113.9', { dst_port: 23, tcp_flags: 0x02, packets: 1, bytes: 40 }),
       ],
     })
   })
@@ -85,11 +89,17 @@ describe('flow enrichment from the archive dictionary', () => {
     const traffic = await db.rows<{ direction: string; dst_asset: string; flows: number; bytes: number; sources: number }>(`
       SELECT toString(direction) AS direction, dst_asset, sum(flows) AS flows, sum(bytes) AS bytes, uniqMerge(sources) AS sources
       FROM traffic_1m GROUP BY direction, dst_asset ORDER BY direction, dst_asset`)
-    expect(traffic).toContainEqual({ direction: 'inbound', dst_asset: CAMPUS, flows: 2, bytes: 8000, sources: 2 })
-    expect(traffic).toContainEqual({ direction: 'inbound', dst_asset: DATABASE, flows: 1, bytes: 4000, sources: 1 })
-    const fanout = await db.rows<{ src: string; hosts: number }>(`
-      SELECT IPv6NumToString(src_addr) AS src, uniqMerge(hosts) AS hosts FROM fanout_hosts_1m
-      WHERE service = 443 GROUP BY src_addr ORDER BY src`)
-    expect(fanout).toContainEqual({ src: '::ffff:198.51.100.7', hosts: 3 })
+    expect(traffic).toContainEqual({ direction: 'inbound', dst_asset: CAMPUS, flows: 3, bytes: 8040, sources: 3 })
+    expect(traffic).toContainEqual({ direction: 'inbound', dst_asset: DATABASE, flows: 2, bytes: 4040, sources: 2 })
+    const fanout = await db.rows(`
+      SELECT IPv6NumToString(src_addr) AS src, service, sum(probes) AS probes, uniqMerge(hosts) AS hosts,
+             uniqIfMerge(archive_hosts) AS archive_hosts
+      FROM fanout_hosts_1m GROUP BY src_addr, service ORDER BY src`)
+    // Only probes land in the fan-out rollups: the established HTTPS flows (ACK set) do not.
+    expect(fanout).toEqual([{ src: '::ffff:198.51.100.66', service: 23, probes: 3, hosts: 3, archive_hosts: 2 }])
+    const ports = await db.rows(`
+      SELECT IPv6NumToString(dst_addr) AS dst, dst_asset, uniqMerge(ports) AS ports
+      FROM fanout_ports_1m GROUP BY dst_addr, dst_asset ORDER BY dst`)
+    expect(ports).toContainEqual({ dst: '::ffff:10.20.5.9', dst_asset: DATABASE, ports: 1 })
   })
 })

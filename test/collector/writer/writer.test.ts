@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { createFlowWriter, defaultWriterConfig, flowsToTsv, type FlowWriterConfig } from '../../../collector/writer/index.ts'
+import { createFlowWriter, defaultWriterConfig, flowsToNative, type FlowWriterConfig } from '../../../collector/writer/index.ts'
 import { createLogger } from '../../../core/logger.ts'
 import { createMetricsRegistry } from '../../../core/metrics.ts'
 import { openTestDb, type TestDb } from '../../helpers/db.ts'
@@ -79,7 +79,7 @@ describe('the flow writer', () => {
     await writer.stop()
     expect(await totals()).toEqual({ flows: 6000, packets: 60_000, bytes: 9_000_000 })
     expect(await rollupFlows()).toBe(6000)
-    expect(readdirSync(config.spoolDir).filter((f) => f.endsWith('.tsv'))).toEqual([])
+    expect(readdirSync(config.spoolDir).filter((f) => f.endsWith('.native'))).toEqual([])
   })
 
   it('spools what is queued at shutdown and a restart replays it exactly once', async () => {
@@ -89,7 +89,7 @@ describe('the flow writer', () => {
     first.start()
     first.write(syntheticFlows(1500))
     await first.stop(200)
-    const spooled = readdirSync(config.spoolDir).filter((f) => f.endsWith('.tsv'))
+    const spooled = readdirSync(config.spoolDir).filter((f) => f.endsWith('.native'))
     expect(spooled.length).toBe(3)
 
     const second = createFlowWriter(config, { clickhouse: db.clickhouse, logger })
@@ -106,12 +106,12 @@ describe('the flow writer', () => {
     third.start()
     third.write(syntheticFlows(700, { dstPort: 8443 }))
     await third.stop(100)
-    const file = readdirSync(config.spoolDir).find((f) => f.endsWith('.tsv'))!
+    const file = readdirSync(config.spoolDir).find((f) => f.endsWith('.native'))!
     const replay = createFlowWriter(config, { clickhouse: db.clickhouse, logger })
     replay.start()
     await replay.flush(10_000)
     await replay.stop()
-    writeFileSync(join(config.spoolDir, file), flowsToTsv(syntheticFlows(700, { dstPort: 8443 })))
+    writeFileSync(join(config.spoolDir, file), flowsToNative(syntheticFlows(700, { dstPort: 8443 })))
     const again = createFlowWriter(config, { clickhouse: db.clickhouse, logger })
     again.start()
     await again.flush(10_000)

@@ -1,4 +1,4 @@
-import type { FlowRecord } from '../flows/record.ts'
+import type { FlowRecord } from '../collector/flows/record.ts'
 
 /** The `flows` columns the writer fills, in the order of each TabSeparated line. */
 export const FLOW_COLUMNS = [
