@@ -13,6 +13,15 @@ export interface Config {
   apiHost: string
   apiPort: number
   flowsTtlDays: number
+  collectorHost: string
+  netflowPort: number
+  ipfixPort: number
+  udpReceiveBuffer: number
+  exportersAllow: string[]
+  writerBatchRows: number
+  writerFlushMs: number
+  writerQueueMb: number
+  spoolMaxMb: number
   logLevel: string
   adminToken: string | undefined
 }
