@@ -27,9 +27,19 @@ export interface UdpListener {
   stop(): Promise<void>
   /** The ports actually bound (useful when configured with port 0). */
   ports(): number[]
-  /** Datagrams refused because their exporter is not on the allow-list, per address. */
-  refused(): Map<string, number>
+  /** Per exporter: datagrams and bytes received, datagrams refused, when last heard from. */
+  exporters(): ReadonlyMap<string, ExporterTraffic>
 }
+
+export interface ExporterTraffic {
+  datagrams: number
+  bytes: number
+  refused: number
+  lastSeen: number
+}
+
+/** How many distinct exporter addresses are tracked; beyond it new ones are folded into "other". */
+const MAX_EXPORTERS = 4096
 
 /**
  * Receives NetFlow v5/v9 and IPFIX datagrams on every configured port (each port accepts every
@@ -39,15 +49,27 @@ export interface UdpListener {
 export function createUdpListener(config: UdpListenerConfig, deps: { decoder: PacketDecoder; sink: FlowSink; logger: Logger }): UdpListener {
   const sockets: Socket[] = []
   const allowed = new Set(config.allowedExporters.map(normaliseAddress))
-  const refused = new Map<string, number>()
+  const traffic = new Map<string, ExporterTraffic>()
+
+  function account(exporter: string, bytes: number, refused: boolean): void {
+    const key = traffic.has(exporter) || traffic.size < MAX_EXPORTERS ? exporter : 'other'
+    let t = traffic.get(key)
+    if (!t) traffic.set(key, (t = { datagrams: 0, bytes: 0, refused: 0, lastSeen: 0 }))
+    if (refused) t.refused++
+    else {
+      t.datagrams++
+      t.bytes += bytes
+    }
+    t.lastSeen = Date.now()
+  }
 
   function onMessage(packet: Buffer, address: string): void {
     const exporter = normaliseAddress(address)
     if (allowed.size > 0 && !allowed.has(exporter)) {
-      // Bounded: at most 1024 distinct refused addresses are remembered.
-      if (refused.has(exporter) || refused.size < 1024) refused.set(exporter, (refused.get(exporter) ?? 0) + 1)
+      account(exporter, packet.length, true)
       return
     }
+    account(exporter, packet.length, false)
     const flows = deps.decoder.decode(packet, exporter, Date.now())
     if (flows.length > 0) deps.sink.write(flows)
   }
@@ -83,8 +105,8 @@ export function createUdpListener(config: UdpListenerConfig, deps: { decoder: Pa
     ports() {
       return sockets.map((s) => s.address().port)
     },
-    refused() {
-      return refused
+    exporters() {
+      return traffic
     },
   }
 }
