@@ -22,6 +22,9 @@ export interface Config {
   writerFlushMs: number
   writerQueueMb: number
   spoolMaxMb: number
+  detectIntervalMs: number
+  detectMergeGapS: number
+  detectThresholds: string[]
   logLevel: string
   adminToken: string | undefined
 }

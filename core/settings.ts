@@ -114,6 +114,28 @@ export const SETTINGS = {
     max: 10485760,
     doc: 'Disk spool limit (HOLOWATCH_DATA_DIR/spool); beyond it batches are dropped and counted.',
   },
+  detectIntervalMs: {
+    env: 'HOLOWATCH_DETECT_INTERVAL_MS',
+    kind: 'int',
+    default: '10000',
+    min: 1000,
+    max: 3600000,
+    doc: 'How often serve runs detection over the flows received since its last run (time to detect is at most this).',
+  },
+  detectMergeGapS: {
+    env: 'HOLOWATCH_DETECT_MERGE_GAP_S',
+    kind: 'int',
+    default: '1800',
+    min: 10,
+    max: 604800,
+    doc: 'Detections of the same rule, attacker and target this close together (flow time) stay one incident.',
+  },
+  detectThresholds: {
+    env: 'HOLOWATCH_DETECT_THRESHOLDS',
+    kind: 'list',
+    default: '',
+    doc: 'Centre-wide threshold overrides, rule.param=value,... (e.g. flood.min_pps=50000); see docs/detection.md.',
+  },
   logLevel: {
     env: 'HOLOWATCH_LOG_LEVEL',
     kind: 'enum',

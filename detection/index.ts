@@ -1,0 +1,237 @@
+import type { ClickHouseClient } from '@clickhouse/client'
+import type { Logger } from '../core/logger.ts'
+import type { Registry } from '../core/metrics.ts'
+import { loadSql } from '../sql/queries.ts'
+import { allowedBy, loadAllowlist } from './allowlist.ts'
+import type { DetectorConfig } from './config.ts'
+import { chTime, type Incident } from './incident.ts'
+import { mergeDetection } from './merge.ts'
+import { createDetectorMetrics } from './metrics.ts'
+import { loadOverrides } from './overrides.ts'
+import { RULE_QUERIES } from './rules.ts'
+import { evaluateRules, type Detection } from './runner.ts'
+import { createIncidentStore, type StateChange, type WindowRow } from './store.ts'
+
+export { detectorConfigFrom, type DetectorConfig } from './config.ts'
+export type { Incident, IncidentState, Severity } from './incident.ts'
+export { RULE_IDS, type RuleId } from './rules.ts'
+export { THRESHOLDS, type Thresholds } from './thresholds.ts'
+
+export interface RunResult {
+  from: number
+  to: number
+  detections: number
+  suppressed: number
+  opened: Incident[]
+  updated: Incident[]
+  alerts: Incident[]
+}
+
+export interface Detector {
+  /** Starts the live loop: every interval, the flows received since the last run, on their own time. */
+  start(): void
+  /** Stops the loop, waits for a run in flight and writes what is pending. */
+  stop(): Promise<void>
+  /** Evaluates every rule over flows with time_start in [from, to) and writes the incidents (history, tests, `holowatch detect`). */
+  runWindow(from: number | Date, to: number | Date): Promise<RunResult>
+  /** One live run now (what the loop does each interval). */
+  runLive(): Promise<RunResult | undefined>
+  /** Settles when the detector stops. */
+  done: Promise<void>
+}
+
+export interface DetectorDeps {
+  clickhouse: ClickHouseClient
+  logger: Logger
+  metrics?: Registry
+  /** Called for every alert: a new incident, or one whose magnitude grew tenfold. */
+  onAlert?: (incident: Incident, kind: 'opened' | 'escalated') => void
+}
+
+interface Tracked {
+  incident: Incident
+  dirty: boolean
+  writtenAt: number
+}
+
+/**
+ * The detection stage: rules (sql/detection/*.sql) over flows and rollups → detections, judged
+ * against the thresholds of the asset hit, filtered by the allow-list, merged into incidents.
+ * Live runs follow time_received so that late NetFlow records and imported captures are seen,
+ * and evaluate windows of flow time; `runWindow` does the same for any past range.
+ */
+export function createDetector(config: DetectorConfig, deps: DetectorDeps): Detector {
+  const { clickhouse: ch } = deps
+  const logger = deps.logger.child({ stage: 'detection' })
+  const metrics = createDetectorMetrics(deps.metrics)
+  const store = createIncidentStore(ch)
+  const queries = RULE_QUERIES.filter((q) => config.rules.includes(q.rule))
+  const tracked = new Map<string, Tracked>()
+  let since = Date.now() - config.startLookbackMs
+  let lastSeenBatch = ''
+  let timer: NodeJS.Timeout | undefined
+  let running: Promise<unknown> | undefined
+  let stopped = false
+  let resolveDone: () => void = () => {}
+  const done = new Promise<void>((resolve) => (resolveDone = resolve))
+
+  async function run(from: number, to: number, mode: 'live' | 'window'): Promise<RunResult> {
+    const started = performance.now()
+    const [overrides, allow] = await Promise.all([loadOverrides(ch), loadAllowlist(ch, Date.now())])
+    const found = await evaluateRules(ch, queries, { from, to }, config.thresholds, overrides)
+    const kept: Detection[] = []
+    let suppressed = 0
+    for (const d of found) {
+      metrics.detections.labels(d.rule).inc()
+      const attackers = d.source ? [d.source] : d.sources
+      if (allowedBy(allow, d.rule, attackers, d.targets)) {
+        suppressed++
+        metrics.suppressed.labels(d.rule).inc()
+      } else kept.push(d)
+    }
+    kept.sort((a, b) => a.firstSeen - b.firstSeen || a.windowStart - b.windowStart)
+    const result = await merge(kept, mode)
+    metrics.runSeconds.observe((performance.now() - started) / 1000)
+    metrics.runs.labels(mode, 'ok').inc()
+    return { from, to, detections: found.length, suppressed, ...result }
+  }
+
+  async function merge(detections: Detection[], mode: 'live' | 'window') {
+    const missing = [...new Set(detections.map((d) => d.key))].filter((k) => !tracked.has(k))
+    const earliest = Math.min(...detections.map((d) => d.firstSeen))
+    for (const [key, incident] of await store.byKeys(missing, earliest - config.mergeGapMs)) {
+      tracked.set(key, { incident, dirty: false, writtenAt: Date.now() })
+    }
+    const openedIds = new Set<string>()
+    const alertIds = new Set<string>()
+    const touched = new Set<string>()
+    const escalated = new Set<string>()
+    const windows: WindowRow[] = []
+    for (const d of detections) {
+      const t = tracked.get(d.key)
+      const { incident, opened: isNew, realerted } = mergeDetection(t?.incident, d, config.mergeGapMs)
+      if (isNew) {
+        openedIds.add(incident.id)
+        alertIds.add(incident.id)
+        escalated.add(incident.id)
+        metrics.opened.labels(d.rule).inc()
+        if (t?.dirty) await store.insertVersions([t.incident])
+      } else if (realerted || incident.severity !== t!.incident.severity) {
+        escalated.add(incident.id)
+        if (realerted) alertIds.add(incident.id)
+      }
+      tracked.set(d.key, { incident, dirty: true, writtenAt: isNew ? 0 : (t?.writtenAt ?? 0) })
+      touched.add(incident.id)
+      windows.push({
+        incident_id: incident.id, phase: d.phase, window_start: chTime(d.windowStart), magnitude: d.verdict.magnitude,
+        packets: d.packets, bytes: d.bytes, flows: d.flows,
+      })
+    }
+    await store.insertWindows(windows)
+    const totals = await store.totals([...touched])
+    const states = await store.currentStates([...touched].filter((id) => !openedIds.has(id)))
+    const stateRows: StateChange[] = [...openedIds].map((id) => ({
+      incidentId: id, state: 'open', previousState: '', note: '', changedBy: 'detector', changedFrom: '',
+    }))
+    for (const [id, state] of states) {
+      // Activity on a resolved incident reopens it; a false positive stays one (allow-list it instead).
+      if (state === 'resolved') {
+        stateRows.push({ incidentId: id, state: 'open', previousState: 'resolved', note: 'activity resumed', changedBy: 'detector', changedFrom: '' })
+        escalated.add(id)
+      }
+    }
+    const updated: Incident[] = []
+    const now = Date.now()
+    const toWrite: Incident[] = []
+    for (const t of tracked.values()) {
+      if (!touched.has(t.incident.id)) continue
+      const sums = totals.get(t.incident.id)
+      if (sums) Object.assign(t.incident, sums)
+      updated.push(t.incident)
+      if (mode === 'window' || escalated.has(t.incident.id) || now - t.writtenAt >= config.writeEveryMs) {
+        toWrite.push(t.incident)
+        t.dirty = false
+        t.writtenAt = now
+      }
+    }
+    await store.insertVersions(toWrite)
+    await store.appendStates(stateRows)
+    const opened = updated.filter((u) => openedIds.has(u.id))
+    for (const i of updated.filter((u) => alertIds.has(u.id))) {
+      const kind = openedIds.has(i.id) ? 'opened' : 'escalated'
+      metrics.alerts.labels(i.rule).inc()
+      logger.warn(
+        { incident: i.id, rule: i.rule, source: i.source, targets: i.targets.slice(0, 5), asset: i.assets[0]?.id, severity: i.severity, peak: i.peak, unit: i.peakUnit, kind },
+        kind === 'opened' ? 'attack detected' : 'attack escalated tenfold',
+      )
+      deps.onAlert?.(i, kind)
+    }
+    forget(now)
+    return { opened, updated: updated.filter((u) => !openedIds.has(u.id)), alerts: updated.filter((u) => alertIds.has(u.id)) }
+  }
+
+  /** Drops incidents from memory once written and quiet for longer than the merge gap. */
+  function forget(now: number): void {
+    for (const [key, t] of tracked) {
+      if (!t.dirty && now - t.writtenAt > config.mergeGapMs) tracked.delete(key)
+    }
+  }
+
+  async function flush(): Promise<void> {
+    const dirty = [...tracked.values()].filter((t) => t.dirty)
+    await store.insertVersions(dirty.map((t) => t.incident))
+    for (const t of dirty) {
+      t.dirty = false
+      t.writtenAt = Date.now()
+    }
+  }
+
+  async function runLive(): Promise<RunResult | undefined> {
+    const rs = await ch.query({ query: loadSql('detection/new_data'), query_params: { since: chTime(since) }, format: 'JSONEachRow' })
+    const [fresh] = await rs.json<{ flows: number; min_start_ms: number; max_start_ms: number; max_received_ms: number }>()
+    if (!fresh || fresh.flows === 0) return undefined
+    // A small overlap re-reads rows received just before the last look (a batch that was being
+    // inserted); when nothing new arrived since, there is nothing to do.
+    const batch = `${fresh.flows}:${fresh.max_received_ms}`
+    if (batch === lastSeenBatch) return undefined
+    lastSeenBatch = batch
+    since = Math.max(since, fresh.max_received_ms - 2_000)
+    const result = await run(fresh.min_start_ms, fresh.max_start_ms + 1, 'live')
+    metrics.lag.set(Math.max(0, (Date.now() - fresh.max_received_ms) / 1000))
+    return result
+  }
+
+  function schedule(): void {
+    if (stopped) return
+    timer = setTimeout(() => {
+      running = runLive()
+        .catch((err: unknown) => {
+          metrics.runs.labels('live', 'error').inc()
+          logger.error({ err }, 'detection run failed; retrying at the next interval')
+        })
+        .finally(schedule)
+    }, config.intervalMs)
+  }
+
+  return {
+    start() {
+      if (timer || stopped) return
+      logger.info({ intervalMs: config.intervalMs, rules: config.rules }, 'detection started')
+      schedule()
+    },
+    async stop() {
+      stopped = true
+      clearTimeout(timer)
+      await running
+      await flush()
+      resolveDone()
+    },
+    async runWindow(from, to) {
+      const result = await run(+from, +to, 'window')
+      await flush()
+      return result
+    },
+    runLive,
+    done,
+  }
+}

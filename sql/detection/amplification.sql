@@ -1,0 +1,38 @@
+-- Reflection / amplification: unsolicited UDP from amplifier source ports (DNS, NTP, SSDP,
+-- memcached, CLDAP, CharGEN, SNMP, ...) towards one destination, in large packets from many
+-- reflectors. Unsolicited means the destination sent nothing to that reflector's port shortly
+-- before: a resolver's own lookups, an NTP client's replies and the like are answers to its own
+-- questions and never count. The vectors are the amplifier ports that carry the packets.
+-- Parameters: from, to, window_ms, offset_ms, ports (the amplifier ports), min_reflectors,
+-- min_avg_bytes, min_bps (the lowest in force).
+WITH
+    {window_ms:Int64} AS w,
+    {offset_ms:Int64} AS o
+SELECT
+    intDiv(toUnixTimestamp64Milli(time_start) - o, w) * w + o AS window_start,
+    '' AS source,
+    IPv6NumToString(dst_addr) AS target,
+    [IPv6NumToString(dst_addr)] AS targets,
+    arrayMap(x -> IPv6NumToString(x), topKWeighted(20)(src_addr, bytes)) AS sources,
+    uniqExact(src_addr) AS source_count,
+    groupUniqArrayIf((toString(dst_asset), toString(dst_org), toString(dst_sector), toString(dst_locality), toString(dst_grade)), NOT empty(dst_asset)) AS assets,
+    arraySort(groupUniqArray(src_port)) AS ports,
+    [toUInt8(17)] AS protocols,
+    sumMap([src_port], [bytes]) AS vector_bytes,
+    sum(bytes) / greatest(sum(packets), 1) AS avg_bytes,
+    sum(packets) / (w / 1000) AS pps,
+    sum(bytes) * 8 / (w / 1000) AS bps,
+    toUnixTimestamp64Milli(min(time_start)) AS first_seen_ms,
+    toUnixTimestamp64Milli(max(time_end)) AS last_seen_ms,
+    sum(packets) AS packets_total,
+    sum(bytes) AS bytes_total,
+    count() AS flows_total
+FROM flows
+WHERE time_start >= {from:DateTime64(3)} AND time_start < {to:DateTime64(3)}
+    AND protocol = 17 AND src_port IN {ports:Array(UInt16)}
+    AND (dst_addr, src_addr, src_port) NOT IN (
+        SELECT src_addr, dst_addr, dst_port FROM flows
+        WHERE time_start >= {from:DateTime64(3)} - INTERVAL 2 MINUTE AND time_start < {to:DateTime64(3)}
+            AND protocol = 17 AND dst_port IN {ports:Array(UInt16)})
+GROUP BY window_start, dst_addr
+HAVING source_count >= {min_reflectors:UInt32} AND avg_bytes >= {min_avg_bytes:Float64} AND bps >= {min_bps:Float64}
