@@ -2,11 +2,13 @@ import { ConfigError } from '../core/config.ts'
 import { MigrationError } from '../sql/migrate.ts'
 import { UsageError, wantsHelp, type Command } from './command.ts'
 import { configCommand } from './commands/config.ts'
+import { detectCommand } from './commands/detect.ts'
 import { migrateCommand } from './commands/migrate.ts'
 import { serveCommand } from './commands/serve.ts'
+import { threatIntelCommand } from './commands/threat-intel.ts'
 import { versionCommand } from './commands/version.ts'
 
-const COMMANDS: Command[] = [serveCommand, migrateCommand, configCommand, versionCommand]
+const COMMANDS: Command[] = [serveCommand, migrateCommand, detectCommand, threatIntelCommand, configCommand, versionCommand]
 
 function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length))
