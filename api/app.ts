@@ -3,6 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import errors from './plugins/errors.ts'
 import httpMetrics from './plugins/http-metrics.ts'
 import openapi from './plugins/openapi.ts'
+import detectionApi from './routes/attacks/register.ts'
 import healthRoutes from './routes/health/index.ts'
 import metricsRoutes from './routes/metrics/index.ts'
 import { ProblemSchema } from './schemas.ts'
@@ -32,5 +33,6 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
   await app.register(openapi)
   await app.register(healthRoutes)
   await app.register(metricsRoutes)
+  await app.register(detectionApi)
   return app
 }

@@ -77,11 +77,17 @@ function splitCsv(line: string): string[] {
   let quoted = false
   for (let i = 0; i < line.length; i++) {
     const c = line[i]!
-    if (c === '"') {
-      if (quoted && line[i + 1] === '"') (cur += '"'), i++
-      else quoted = !quoted
-    } else if (c === ',' && !quoted) (out.push(cur.trim()), (cur = ''))
-    else cur += c
+    if (c === '"' && quoted && line[i + 1] === '"') {
+      cur += '"'
+      i++
+    } else if (c === '"') {
+      quoted = !quoted
+    } else if (c === ',' && !quoted) {
+      out.push(cur.trim())
+      cur = ''
+    } else {
+      cur += c
+    }
   }
   out.push(cur.trim())
   return out

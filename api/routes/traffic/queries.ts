@@ -1,0 +1,76 @@
+import type { ClickHouseClient } from '@clickhouse/client'
+import { chTime } from '../../../detection/incident.ts'
+import { fillSlots, loadSql } from '../../../sql/queries.ts'
+
+/** Dimensions of /traffic/top: the column of traffic_1m each one groups by (source reads raw flows). */
+export const TOP_DIMENSIONS = {
+  asset: 'side_asset',
+  organisation: 'side_org',
+  sector: 'side_sector',
+  locality: 'side_locality',
+  destination_port: 'dst_port',
+  protocol: 'protocol',
+  source: '',
+} as const
+export type TopDimension = keyof typeof TOP_DIMENSIONS
+export const TOP_METRICS = ['bytes', 'packets', 'flows'] as const
+export type TopMetric = (typeof TOP_METRICS)[number]
+
+export interface TrafficFilter {
+  from: number
+  to: number
+  asset?: string
+  /** An organisation filter and/or the owner's scope: any of them. */
+  orgs: string[]
+  sector?: string
+  locality?: string
+  direction?: string
+}
+
+export interface Totals {
+  flows: number
+  packets: number
+  bytes: number
+}
+
+const params = (f: TrafficFilter) => ({
+  from: chTime(f.from), to: chTime(f.to), asset: f.asset ?? '', orgs: f.orgs, sector: f.sector ?? '', locality: f.locality ?? '', direction: f.direction ?? '',
+})
+
+async function rows<T>(ch: ClickHouseClient, query: string, p: Record<string, unknown>): Promise<T[]> {
+  const rs = await ch.query({ query, query_params: p, format: 'JSONEachRow' })
+  return rs.json<T>()
+}
+
+export async function trafficSummary(ch: ClickHouseClient, f: TrafficFilter): Promise<Totals & { by_direction: Record<string, Totals> }> {
+  const byDirection = await rows<Totals & { direction: string }>(ch, loadSql('queries/traffic/summary'), params(f))
+  const out = { flows: 0, packets: 0, bytes: 0, by_direction: {} as Record<string, Totals> }
+  for (const d of ['inbound', 'outbound', 'internal', 'external']) out.by_direction[d] = { flows: 0, packets: 0, bytes: 0 }
+  for (const { direction, ...t } of byDirection) {
+    out.by_direction[direction] = t
+    out.flows += t.flows
+    out.packets += t.packets
+    out.bytes += t.bytes
+  }
+  return out
+}
+
+export function trafficTimeseries(ch: ClickHouseClient, f: TrafficFilter, stepS: number) {
+  return rows<Totals & { time_ms: number; direction: string }>(ch, loadSql('queries/traffic/timeseries'), { ...params(f), step_s: stepS })
+}
+
+/** The SQL of a top query with its dimension and metric filled from the allow-lists. */
+export function trafficTopSql(by: TopDimension, metric: TopMetric): string {
+  if (by === 'source') return fillSlots(loadSql('queries/traffic/top_sources'), { metric })
+  return fillSlots(loadSql('queries/traffic/top'), { dimension: TOP_DIMENSIONS[by], metric })
+}
+
+export function trafficTop(ch: ClickHouseClient, f: TrafficFilter, by: TopDimension, metric: TopMetric, limit: number) {
+  return rows<Totals & { key: string; inbound_bytes: number; outbound_bytes: number; internal_bytes: number }>(ch, trafficTopSql(by, metric), { ...params(f), limit })
+}
+
+/** A step that gives at most ~500 points over the range: 1, 5, 15 minutes, 1 hour or 1 day. */
+export function autoStep(from: number, to: number): number {
+  const span = (to - from) / 1000
+  return [60, 300, 900, 3600, 86_400].find((s) => span / s <= 500) ?? 86_400
+}
