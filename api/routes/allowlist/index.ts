@@ -44,7 +44,7 @@ interface Row {
 export default async function allowlistRoutes(app: FastifyInstance) {
   async function current(id?: string): Promise<Row[]> {
     const rs = await app.clickhouse.query({
-      query: `SELECT toString(id) AS id, source_cidr, target_cidr, rules, reason, toUnixTimestamp64Milli(expires_at) AS expires_ms,
+      query: `SELECT id, source_cidr, target_cidr, rules, reason, toUnixTimestamp64Milli(expires_at) AS expires_ms,
                 toString(status) AS status, changed_by, toString(version_at) AS version_at
               FROM allowlist WHERE ({id:String} = '' OR id = toUUIDOrZero({id:String}))
               ORDER BY id, version_at DESC LIMIT 1 BY id`,

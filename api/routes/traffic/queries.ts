@@ -65,8 +65,10 @@ export function trafficTopSql(by: TopDimension, metric: TopMetric): string {
   return fillSlots(loadSql('queries/traffic/top'), { dimension: TOP_DIMENSIONS[by], metric })
 }
 
-export function trafficTop(ch: ClickHouseClient, f: TrafficFilter, by: TopDimension, metric: TopMetric, limit: number) {
-  return rows<Totals & { key: string; inbound_bytes: number; outbound_bytes: number; internal_bytes: number }>(ch, trafficTopSql(by, metric), { ...params(f), limit })
+export async function trafficTop(ch: ClickHouseClient, f: TrafficFilter, by: TopDimension, metric: TopMetric, limit: number) {
+  type Row = { key: string; flows_sum: number; packets_sum: number; bytes_sum: number; inbound_bytes: number; outbound_bytes: number; internal_bytes: number }
+  const found = await rows<Row>(ch, trafficTopSql(by, metric), { ...params(f), limit })
+  return found.map(({ flows_sum, packets_sum, bytes_sum, ...r }) => ({ ...r, flows: flows_sum, packets: packets_sum, bytes: bytes_sum }))
 }
 
 /** A step that gives at most ~500 points over the range: 1, 5, 15 minutes, 1 hour or 1 day. */

@@ -25,7 +25,7 @@ FROM
         AND (empty({scope_orgs:Array(String)}) OR hasAny(arrayMap(x -> toString(x), org_ids), {scope_orgs:Array(String)}))
         AND ({sector:String} = '' OR has(sectors, {sector:String}))
         AND ({locality:String} = '' OR has(localities, {locality:String}))
-        AND ({source:String} = '' OR arrayExists(x -> isIPAddressInRange(x, {source:String}), arrayPushFront(sources, source)))
+        AND ({source:String} = '' OR arrayExists(x -> isIPAddressInRange(if(x = '', '::', x), {source:String}), arrayPushFront(sources, source)))
         AND ({port:Int32} < 0 OR has(ports, toUInt16({port:Int32})))
     ORDER BY id, updated_at DESC
     LIMIT 1 BY id

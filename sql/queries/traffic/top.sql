@@ -6,7 +6,7 @@ WITH
     if(direction = 'outbound', src_org, dst_org) AS side_org,
     if(direction = 'outbound', src_sector, dst_sector) AS side_sector,
     if(direction = 'outbound', src_locality, dst_locality) AS side_locality
-SELECT toString(${dimension}) AS key, sum(flows) AS flows, sum(packets) AS packets, sum(bytes) AS bytes,
+SELECT toString(${dimension}) AS key, sum(flows) AS flows_sum, sum(packets) AS packets_sum, sum(bytes) AS bytes_sum,
        sumIf(bytes, direction = 'inbound') AS inbound_bytes, sumIf(bytes, direction = 'outbound') AS outbound_bytes,
        sumIf(bytes, direction = 'internal') AS internal_bytes
 FROM traffic_1m
@@ -17,5 +17,5 @@ WHERE minute >= toStartOfMinute({from:DateTime64(3)}) AND minute < {to:DateTime6
     AND ({locality:String} = '' OR side_locality = {locality:String})
     AND ({direction:String} = '' OR toString(direction) = {direction:String})
 GROUP BY key
-ORDER BY ${metric} DESC, key
+ORDER BY ${metric}_sum DESC, key
 LIMIT {limit:UInt32}

@@ -5,7 +5,7 @@ WITH
     if(direction = 'outbound', src_org, dst_org) AS side_org,
     if(direction = 'outbound', src_sector, dst_sector) AS side_sector,
     if(direction = 'outbound', src_locality, dst_locality) AS side_locality
-SELECT IPv6NumToString(src_addr) AS key, count() AS flows, sum(packets) AS packets, sum(bytes) AS bytes,
+SELECT IPv6NumToString(src_addr) AS key, count() AS flows_sum, sum(packets) AS packets_sum, sum(bytes) AS bytes_sum,
        sumIf(bytes, direction = 'inbound') AS inbound_bytes, sumIf(bytes, direction = 'outbound') AS outbound_bytes,
        sumIf(bytes, direction = 'internal') AS internal_bytes
 FROM flows
@@ -16,5 +16,5 @@ WHERE time_start >= {from:DateTime64(3)} AND time_start < {to:DateTime64(3)}
     AND ({locality:String} = '' OR side_locality = {locality:String})
     AND ({direction:String} = '' OR toString(direction) = {direction:String})
 GROUP BY src_addr
-ORDER BY ${metric} DESC, key
+ORDER BY ${metric}_sum DESC, key
 LIMIT {limit:UInt32}
