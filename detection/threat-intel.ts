@@ -45,13 +45,15 @@ export function parseThreatList(text: string): ParsedList {
   const rejected: ParsedList['rejected'] = []
   let addrCol = 0
   let labelCol = -1
-  let csv = false
+  let first = true
   lines.forEach((raw, n) => {
     const line = raw.trim()
     if (!line || line.startsWith('#') || line.startsWith(';') || line.startsWith('//')) return
-    const cells = line.includes(',') ? splitCsv(line) : line.split(/\s+/)
-    if (line.includes(',')) csv = true
-    if (entries.size === 0 && rejected.length === 0 && csv) {
+    const csv = line.includes(',')
+    const cells = csv ? splitCsv(line) : line.split(/\s+/)
+    const isFirst = first
+    first = false
+    if (isFirst && csv) {
       const lower = cells.map((c) => c.toLowerCase())
       const a = lower.findIndex((c) => ADDRESS_HEADERS.includes(c))
       if (a >= 0) {
