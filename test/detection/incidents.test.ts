@@ -3,7 +3,7 @@ import { createLogger } from '../../core/logger.ts'
 import { createDetector, detectorConfigFrom, type Detector, type Incident } from '../../detection/index.ts'
 import { parseThreatList } from '../../detection/threat-intel.ts'
 import { openTestDb, type TestDb } from '../helpers/db.ts'
-import { CORE, T0, flow, insertFlows, seedArchive, synProbe } from './scenario.ts'
+import { CORE, T0, insertFlows, seedArchive, synProbe } from './scenario.ts'
 
 // How detections become incidents: merging while an attack goes on, alerting again only on a
 // tenfold growth, threshold overrides per grade and per asset, the allow-list, reopening, and
