@@ -33,9 +33,28 @@ export interface Totals {
   bytes: number
 }
 
-const params = (f: TrafficFilter) => ({
-  from: chTime(f.from), to: chTime(f.to), asset: f.asset ?? '', orgs: f.orgs, sector: f.sector ?? '', locality: f.locality ?? '', direction: f.direction ?? '',
-})
+const DAY = 86_400_000
+
+/**
+ * Bound parameters of a traffic query. Whole UTC days inside the range are read from traffic_1d,
+ * the rest from traffic_1m (sql/queries/traffic/source.sql); `days: false` reads minutes only.
+ */
+export function trafficParams(f: TrafficFilter, days = true) {
+  let dayFrom = Math.ceil(f.from / DAY) * DAY
+  let dayTo = Math.floor(f.to / DAY) * DAY
+  if (!days || dayFrom >= dayTo) dayFrom = dayTo = f.to
+  const second = (ms: number) => chTime(ms).slice(0, 19)
+  return {
+    from: chTime(f.from), to: chTime(f.to), day_from: second(dayFrom), day_to: second(dayTo),
+    asset: f.asset ?? '', orgs: f.orgs, sector: f.sector ?? '', locality: f.locality ?? '', direction: f.direction ?? '',
+  }
+}
+const params = trafficParams
+
+/** A traffic query with its rows source filled in. */
+function trafficSql(name: string, slots: Record<string, string> = {}): string {
+  return fillSlots(loadSql(`queries/traffic/${name}`), { source: loadSql('queries/traffic/source'), ...slots })
+}
 
 async function rows<T>(ch: ClickHouseClient, query: string, p: Record<string, unknown>): Promise<T[]> {
   const rs = await ch.query({ query, query_params: p, format: 'JSONEachRow' })
@@ -43,7 +62,7 @@ async function rows<T>(ch: ClickHouseClient, query: string, p: Record<string, un
 }
 
 export async function trafficSummary(ch: ClickHouseClient, f: TrafficFilter): Promise<Totals & { by_direction: Record<string, Totals> }> {
-  const byDirection = await rows<Totals & { direction: string }>(ch, loadSql('queries/traffic/summary'), params(f))
+  const byDirection = await rows<Totals & { direction: string }>(ch, trafficSql('summary'), params(f))
   const out = { flows: 0, packets: 0, bytes: 0, by_direction: {} as Record<string, Totals> }
   for (const d of ['inbound', 'outbound', 'internal', 'external']) out.by_direction[d] = { flows: 0, packets: 0, bytes: 0 }
   for (const { direction, ...t } of byDirection) {
@@ -56,13 +75,14 @@ export async function trafficSummary(ch: ClickHouseClient, f: TrafficFilter): Pr
 }
 
 export function trafficTimeseries(ch: ClickHouseClient, f: TrafficFilter, stepS: number) {
-  return rows<Totals & { time_ms: number; direction: string }>(ch, loadSql('queries/traffic/timeseries'), { ...params(f), step_s: stepS })
+  // Whole days can come from the daily rollup only when the points are whole days too.
+  return rows<Totals & { time_ms: number; direction: string }>(ch, trafficSql('timeseries'), { ...params(f, stepS % 86_400 === 0), step_s: stepS })
 }
 
 /** The SQL of a top query with its dimension and metric filled from the allow-lists. */
 export function trafficTopSql(by: TopDimension, metric: TopMetric): string {
   if (by === 'source') return fillSlots(loadSql('queries/traffic/top_sources'), { metric })
-  return fillSlots(loadSql('queries/traffic/top'), { dimension: TOP_DIMENSIONS[by], metric })
+  return trafficSql('top', { dimension: TOP_DIMENSIONS[by], metric })
 }
 
 export async function trafficTop(ch: ClickHouseClient, f: TrafficFilter, by: TopDimension, metric: TopMetric, limit: number) {

@@ -1,4 +1,4 @@
--- The top values of one dimension by bytes, packets or flows, from the traffic_1m rollup.
+-- The top values of one dimension by bytes, packets or flows, from the rollups (see source.sql).
 -- ${dimension} is filled from the route's allow-list (asset, organisation, sector, locality,
 -- destination port, protocol; sources come from top_sources.sql). Same filters as summary.sql.
 WITH
@@ -9,9 +9,8 @@ WITH
 SELECT toString(${dimension}) AS key, sum(flows) AS flows_sum, sum(packets) AS packets_sum, sum(bytes) AS bytes_sum,
        sumIf(bytes, direction = 'inbound') AS inbound_bytes, sumIf(bytes, direction = 'outbound') AS outbound_bytes,
        sumIf(bytes, direction = 'internal') AS internal_bytes
-FROM traffic_1m
-WHERE minute >= toStartOfMinute({from:DateTime64(3)}) AND minute < {to:DateTime64(3)}
-    AND ({asset:String} = '' OR side_asset = toUUIDOrZero({asset:String}))
+FROM ${source}
+WHERE ({asset:String} = '' OR side_asset = toUUIDOrZero({asset:String}))
     AND (empty({orgs:Array(String)}) OR has({orgs:Array(String)}, toString(side_org)))
     AND ({sector:String} = '' OR side_sector = {sector:String})
     AND ({locality:String} = '' OR side_locality = {locality:String})
