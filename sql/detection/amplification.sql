@@ -2,7 +2,7 @@
 -- memcached, CLDAP, CharGEN, SNMP, ...) towards one destination, in large packets from many
 -- reflectors. Unsolicited means the destination sent nothing to that reflector's port shortly
 -- before: a resolver's own lookups, an NTP client's replies and the like are answers to its own
--- questions and never count. The vectors are the amplifier ports that carry the packets.
+-- questions and never count. Only archive assets are watched. The vectors are the amplifier ports that carry the packets.
 -- Parameters: from, to, window_ms, offset_ms, ports (the amplifier ports), min_reflectors,
 -- min_avg_bytes, min_bps (the lowest in force).
 WITH
@@ -29,7 +29,7 @@ SELECT
     count() AS flows_total
 FROM flows
 WHERE time_start >= {from:DateTime64(3)} AND time_start < {to:DateTime64(3)}
-    AND protocol = 17 AND src_port IN {ports:Array(UInt16)}
+    AND NOT empty(dst_asset) AND protocol = 17 AND src_port IN {ports:Array(UInt16)}
     AND (dst_addr, src_addr, src_port) NOT IN (
         SELECT src_addr, dst_addr, dst_port FROM flows
         WHERE time_start >= {from:DateTime64(3)} - INTERVAL 2 MINUTE AND time_start < {to:DateTime64(3)}

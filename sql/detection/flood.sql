@@ -8,7 +8,9 @@
 -- non-first fragments) or backscatter (SYN-ACK/RST-ACK from service ports: the destination is the
 -- spoofed victim of someone else's flood). The fingerprint names the top sources and source
 -- ports, the protocol mix and the packet-size spread.
--- traffic_1m finds the destination assets busy enough in some minute to hold a flood window.
+-- Only archive assets are watched (an attack on the centre's systems); traffic_1m finds the
+-- assets busy enough in some minute to hold a flood window. The replies of an archive host to a
+-- flooder (SYN-ACKs towards it) are therefore never taken for a flood of the flooder.
 -- Parameters: from, to, window_ms, offset_ms, min_pps, min_bps, min_fps (the lowest in force).
 WITH {window_ms:Int64} AS w
 SELECT
@@ -63,6 +65,7 @@ FROM
     FROM flows
     WHERE time_start >= {from:DateTime64(3)} - INTERVAL 10 MINUTE AND time_start < {to:DateTime64(3)}
         AND time_end >= {from:DateTime64(3)}
+        AND NOT empty(dst_asset)
         AND dst_asset IN (
             SELECT dst_asset FROM traffic_1m
             WHERE minute >= toStartOfMinute({from:DateTime64(3)}) - INTERVAL 10 MINUTE AND minute < {to:DateTime64(3)}

@@ -1,0 +1,135 @@
+import { createReadStream, existsSync, readFileSync } from 'node:fs'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { FlowRecord } from '../../collector/flows/record.ts'
+import { createFlowWriter, defaultWriterConfig } from '../../collector/writer/index.ts'
+import { createLogger } from '../../core/logger.ts'
+import { createDetector, detectorConfigFrom, type Incident } from '../../detection/index.ts'
+import { openTestDb, type TestDb } from '../helpers/db.ts'
+import { LAB_FROM, LAB_SERVER, LAB_THRESHOLDS, LAB_TO, seedLab } from './lab.ts'
+
+// The lab capture of ../shared/fixtures (truth.json lists every attack) imported the two ways a
+// centre receives traffic: as a pcap file, and as NetFlow v5 / v9 / IPFIX exported by softflowd
+// from the same packets. Detection runs on flow time (the capture's, 2026-11-22 12:08:31 UTC on),
+// with the lab thresholds of lab.ts, and must find every listed attack with the right type,
+// attacker and victim, and nothing else: no incident on the benign curl traffic.
+//
+// These suites need the decoders of the collector issue (collector/capture for pcap,
+// collector/netflow for NetFlow/IPFIX). Until those files exist in the tree the suites are
+// skipped and say so in their names; they run as soon as the decoders land.
+const FIXTURES = new URL('../../../shared/fixtures/', import.meta.url)
+// Imported by URL so that type-checking does not depend on them before they exist.
+const CAPTURE_MODULE = new URL('../../collector/capture/index.ts', import.meta.url)
+const NETFLOW_MODULE = new URL('../../collector/netflow/index.ts', import.meta.url)
+const CAPTURE_READY = existsSync(CAPTURE_MODULE)
+const NETFLOW_READY = existsSync(NETFLOW_MODULE)
+
+interface TruthEvent {
+  id: number
+  type: string
+  attacker: string | null
+  victims: string[]
+}
+const truth = (JSON.parse(readFileSync(new URL('pcap/truth.json', FIXTURES), 'utf8')) as { events: TruthEvent[] }).events
+
+/** The incident rule (and flood class) each truth type must produce. */
+const EXPECTED: Record<string, { rule: string; class?: string }> = {
+  port_scan: { rule: 'port_scan' },
+  host_sweep: { rule: 'host_sweep' },
+  syn_flood: { rule: 'flood', class: 'syn' },
+  brute_force: { rule: 'brute_force' },
+}
+
+async function detectLab(db: TestDb, load: (write: (flows: FlowRecord[]) => void) => Promise<void>): Promise<Incident[]> {
+  await seedLab(db.clickhouse)
+  const writer = createFlowWriter(defaultWriterConfig(db.dir), { clickhouse: db.clickhouse, logger: createLogger('silent') })
+  writer.start()
+  await load((flows) => writer.write(flows))
+  await writer.stop()
+  const detector = createDetector(detectorConfigFrom(db.config), { clickhouse: db.clickhouse, logger: createLogger('silent') })
+  const { opened } = await detector.runWindow(LAB_FROM, LAB_TO)
+  return opened
+}
+
+function checkAgainstTruth(incidents: Incident[], options: { ipv6: boolean }): void {
+  const matched = new Set<string>()
+  for (const event of truth) {
+    if (event.type === 'benign') continue
+    // Event 4 is an ARP-only sweep of a flat network: no IP packet, hence no flow. It must not
+    // be invented; its victims are checked below to carry no ICMP or ARP-made sweep.
+    if (event.id === 4) continue
+    if (!options.ipv6 && event.attacker?.includes(':')) continue
+    const want = EXPECTED[event.type.replace(/ \(.*\)$/, '')]!
+    const found = incidents.find(
+      (i) => i.rule === want.rule && (i.source === event.attacker || i.sources.includes(event.attacker!)) &&
+        event.victims.some((v) => i.targets.includes(v)) && (!want.class || i.details.class === want.class),
+    )
+    expect(found, `event ${event.id} (${event.type} by ${event.attacker})`).toBeDefined()
+    matched.add(found!.id)
+    if (event.type !== 'host_sweep') expect(found!.assets[0]?.id).toBe(LAB_SERVER)
+  }
+  // Events 2 and 3 (SYN and Xmas scans by the same attacker of the same host) are one incident.
+  const scan = incidents.find((i) => i.rule === 'port_scan' && i.source === '10.77.0.66')!
+  expect(scan.details.techniques).toEqual(expect.arrayContaining(['syn', 'xmas']))
+  // Nothing else: no incident from the benign client, none made of the ARP-only sweep.
+  expect(incidents.filter((i) => !matched.has(i.id)).map((i) => `${i.rule} ${i.source} → ${i.targets.join(',')}`)).toEqual([])
+  expect(incidents.some((i) => i.source === '10.77.0.20' || i.sources.includes('10.77.0.20'))).toBe(false)
+  expect(incidents.filter((i) => i.rule === 'host_sweep').map((i) => i.details.service)).toEqual(['tcp/6379'])
+}
+
+describe.skipIf(!CAPTURE_READY)(`real traffic as pcap${CAPTURE_READY ? '' : ' (skipped: collector/capture has not landed)'}`, () => {
+  let db: TestDb
+  beforeAll(async () => {
+    db = await openTestDb({ env: { HOLOWATCH_DETECT_THRESHOLDS: LAB_THRESHOLDS.join(',') } })
+  })
+  afterAll(() => db.close())
+
+  it('finds every attack of truth.json in dev-capture.pcapng and nothing on benign traffic', async () => {
+    const capture = (await import(CAPTURE_MODULE.href)) as unknown as {
+      analyseCapture(input: NodeJS.ReadableStream, options: { sensor: string; onFlows: (flows: FlowRecord[]) => void }): Promise<unknown>
+    }
+    const incidents = await detectLab(db, (write) =>
+      capture.analyseCapture(createReadStream(new URL('pcap/dev-capture.pcapng', FIXTURES)), { sensor: 'lab', onFlows: write }).then(() => undefined),
+    )
+    checkAgainstTruth(incidents, { ipv6: true })
+  })
+})
+
+/** The UDP payloads (export datagrams) of a classic pcap of Ethernet frames, in order. */
+function datagrams(file: URL): { payload: Buffer; at: number }[] {
+  const buf = readFileSync(file)
+  const out: { payload: Buffer; at: number }[] = []
+  for (let o = 24; o + 16 <= buf.length; ) {
+    const at = buf.readUInt32LE(o) * 1000 + Math.floor(buf.readUInt32LE(o + 4) / 1000)
+    const len = buf.readUInt32LE(o + 8)
+    const frame = buf.subarray(o + 16, o + 16 + len)
+    o += 16 + len
+    const type = frame.readUInt16BE(12)
+    const ip = frame.subarray(14)
+    const header = type === 0x0800 ? (ip[0]! & 15) * 4 : type === 0x86dd ? 40 : -1
+    const proto = type === 0x0800 ? ip[9] : ip[6]
+    if (header < 0 || proto !== 17) continue
+    out.push({ payload: ip.subarray(header + 8), at })
+  }
+  return out
+}
+
+for (const [version, file, ipv6] of [['v5', 'softflowd-v5.pcap', false], ['v9', 'softflowd-v9.pcap', true], ['IPFIX', 'softflowd-ipfix.pcap', true]] as const) {
+  describe.skipIf(!NETFLOW_READY)(`real traffic as NetFlow ${version}${NETFLOW_READY ? '' : ' (skipped: collector/netflow has not landed)'}`, () => {
+    let db: TestDb
+    beforeAll(async () => {
+      db = await openTestDb({ env: { HOLOWATCH_DETECT_THRESHOLDS: LAB_THRESHOLDS.join(',') } })
+    })
+    afterAll(() => db.close())
+
+    it(`finds every attack of truth.json in ${file}${ipv6 ? '' : ' (v5 carries no IPv6: event 8 is not in it)'}`, async () => {
+      const netflow = (await import(NETFLOW_MODULE.href)) as unknown as {
+        createNetflowDecoder(): { decode(packet: Buffer, exporter: string, receivedAt: number): FlowRecord[] }
+      }
+      const decoder = netflow.createNetflowDecoder()
+      const incidents = await detectLab(db, async (write) => {
+        for (const d of datagrams(new URL(`netflow/${file}`, FIXTURES))) write(decoder.decode(d.payload, '127.0.0.1', d.at))
+      })
+      checkAgainstTruth(incidents, { ipv6 })
+    })
+  })
+}
