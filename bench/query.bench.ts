@@ -46,8 +46,9 @@ await ch.insert({
 await ch.command({ query: 'SYSTEM RELOAD DICTIONARY asset_networks_dict' })
 
 // One flow per number n: 70 % inbound to an archive host (assets skewed: a few take most
-// traffic), 30 % outbound; two million sources; ports skewed towards 443, 80, 53; one flow in
-// ten a SYN-only probe.
+// traffic), 30 % outbound; two million sources; destination ports skewed towards 443, 80, 53,
+// a third of the flows answers to ephemeral client ports, 5 % random low ports; one flow in ten
+// a SYN-only probe.
 const flowSelect = `
 SELECT
     t AS time_received, t AS time_start, t + toIntervalMillisecond(h % 5000) AS time_end,
@@ -69,7 +70,8 @@ FROM
         toUInt32(floor(pow((h % 1000000) / 1000000, 3) * ${ASSETS})) AS asset,
         toIPv6(IPv4NumToString(toUInt32(167772160 + (intDiv(asset, 256) * 65536) + ((asset % 256) * 256) + (h % 16)))) AS local,
         toIPv6(IPv4NumToString(toUInt32(16777216 + cityHash64(number, 2) % 2000000))) AS remote,
-        toUInt16(multiIf(r % 1000 < 400, 443, r % 1000 < 600, 80, r % 1000 < 700, 53, r % 1000 < 730, 22, r % 1000 < 750, 3389, 1 + cityHash64(number, 3) % 10000)) AS port
+        toUInt16(multiIf(r % 1000 < 300, 443, r % 1000 < 450, 80, r % 1000 < 550, 53, r % 1000 < 580, 22, r % 1000 < 600, 3389,
+            r % 1000 < 950, 32768 + cityHash64(number, 3) % 28232, 1 + cityHash64(number, 3) % 10000)) AS port
     FROM numbers({offset:UInt64}, {count:UInt64})
 )`
 
