@@ -1,0 +1,135 @@
+import type { Readable } from 'node:stream'
+import { createServiceDiscovery } from '../discovery/services.ts'
+import { createFlowAssembler } from '../flows/assembler.ts'
+import type { FlowRecord } from '../flows/record.ts'
+import { decodePacket } from '../packet/decode.ts'
+import { newPacketInfo } from '../packet/types.ts'
+import { openCapture } from '../pcap/open.ts'
+import type { RawPacket } from '../pcap/types.ts'
+import { packetTime, type CaptureSummary, type SkipReason } from './summary.ts'
+
+export type { CaptureSummary, PacketTime, SkipReason } from './summary.ts'
+export type { ObservedService } from '../discovery/types.ts'
+export { NotACaptureError } from '../pcap/types.ts'
+
+export interface CaptureOptions {
+  /** Sensor name written into every flow and service. */
+  sensor: string
+  /** Flow timeouts on packet time: active 60 s and idle 15 s by default. */
+  activeTimeoutMs?: number
+  idleTimeoutMs?: number
+  /** Live flows kept at most (oldest exported early beyond). Default 1,000,000. */
+  maxFlows?: number
+  /** Services kept at most. Default 100,000. */
+  maxServices?: number
+  /** Flows handed to `onFlows` at most per call. Default 10,000. */
+  batchSize?: number
+  /** `timeReceived` of every flow. Default: when the analysis started. */
+  timeReceived?: number
+  /** Receives finished flows; reading waits for the returned promise (backpressure). */
+  onFlows: (batch: FlowRecord[]) => Promise<void> | void
+  /** Called after every input chunk with the input bytes and packet records so far. */
+  onProgress?: (bytesRead: number, packets: number) => void
+}
+
+/**
+ * Reads a pcap, pcapng or gzip-compressed capture from `input` chunk by chunk and turns it into
+ * flows (handed to `onFlows` in batches, awaited before more input is read) and observed
+ * services (in the summary). Memory stays bounded whatever the file size: one chunk, one record,
+ * at most `maxFlows` live flows and `maxServices` services. Bad records and packets are counted
+ * in `skipped`; a truncated last record is counted, not thrown. Throws NotACaptureError when the
+ * input is not a capture at all, and passes on errors of `input` itself (I/O). When reading stops
+ * early (a corrupt length field or gzip stream), `input` is destroyed.
+ */
+export async function analyseCapture(input: Readable | AsyncIterable<Buffer>, options: CaptureOptions): Promise<CaptureSummary> {
+  const batchSize = Math.max(1, options.batchSize ?? 10_000)
+  const assembler = createFlowAssembler({
+    sensor: options.sensor,
+    activeTimeoutMs: options.activeTimeoutMs,
+    idleTimeoutMs: options.idleTimeoutMs,
+    maxFlows: options.maxFlows,
+    timeReceived: options.timeReceived ?? Date.now(),
+  })
+  const discovery = createServiceDiscovery({ sensor: options.sensor, maxServices: options.maxServices }, { flows: assembler })
+  const info = newPacketInfo()
+  const skipped: Partial<Record<SkipReason, number>> = {}
+  const protocols = { tcp: 0, udp: 0, icmp: 0, icmpv6: 0, other: 0 }
+  let packets = 0, ipv4 = 0, ipv6 = 0, nonIp = 0, ipBytes = 0, fragments = 0, bytesRead = 0, flows = 0
+  let minSec = Infinity, minNs = 0, maxSec = -Infinity, maxNs = 0
+
+  const onPacket = (raw: RawPacket): void => {
+    packets++
+    const { sec, ns } = raw
+    if (sec < minSec || (sec === minSec && ns < minNs)) (minSec = sec), (minNs = ns)
+    if (sec > maxSec || (sec === maxSec && ns > maxNs)) (maxSec = sec), (maxNs = ns)
+    const status = decodePacket(raw, info)
+    if (status !== 'ip') {
+      if (status === 'non_ip') nonIp++
+      else skipped[status] = (skipped[status] ?? 0) + 1
+      return
+    }
+    if (info.ipVersion === 4) ipv4++
+    else ipv6++
+    ipBytes += info.ipBytes
+    if (info.fragment) fragments++
+    const proto = info.protocol
+    if (proto === 6) protocols.tcp++
+    else if (proto === 17) protocols.udp++
+    else if (proto === 1) protocols.icmp++
+    else if (proto === 58) protocols.icmpv6++
+    else protocols.other++
+    const flow = assembler.add(info, sec, ns)
+    discovery.observe(info, flow, sec * 1000 + Math.floor(ns / 1e6))
+  }
+
+  const emit = async (): Promise<void> => {
+    const done = assembler.drain()
+    for (let i = 0; i < done.length; i += batchSize) {
+      const batch = done.length <= batchSize ? done : done.slice(i, i + batchSize)
+      flows += batch.length
+      await options.onFlows(batch)
+    }
+  }
+
+  const opened = await openCapture(input as AsyncIterable<Buffer>, onPacket, (n) => (bytesRead += n))
+  const { reader } = opened
+  try {
+    for await (const chunk of opened.chunks) {
+      reader.push(chunk)
+      if (assembler.pending >= batchSize) await emit()
+      options.onProgress?.(bytesRead, packets)
+      if (reader.stats.stoppedBy) break
+    }
+  } catch (err) {
+    // A corrupt or cut gzip stream ends the capture like a corrupt record does; real I/O errors go on.
+    if (!opened.compressed || !isZlibError(err)) throw err
+    reader.stats.errors.bad_compression = (reader.stats.errors.bad_compression ?? 0) + 1
+    reader.stats.stoppedBy = 'bad_compression'
+  }
+  reader.end()
+  if (reader.stats.stoppedBy && 'destroy' in input && typeof input.destroy === 'function') input.destroy()
+  assembler.flush()
+  await emit()
+  options.onProgress?.(bytesRead, packets)
+
+  const discovered = discovery.services()
+  return {
+    format: reader.stats.format,
+    compressed: opened.compressed,
+    linkTypes: reader.stats.linkTypes,
+    sections: reader.stats.sections,
+    bytesRead, packets, ipv4, ipv6, nonIp, protocols, ipBytes, fragments, flows,
+    flowEnds: assembler.stats,
+    services: discovered,
+    servicesDropped: discovery.stats.dropped,
+    skipped: { ...reader.stats.errors, ...skipped },
+    stoppedBy: reader.stats.stoppedBy,
+    firstPacket: packets ? packetTime(minSec, minNs) : null,
+    lastPacket: packets ? packetTime(maxSec, maxNs) : null,
+  }
+}
+
+function isZlibError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code
+  return typeof code === 'string' && code.startsWith('Z_')
+}

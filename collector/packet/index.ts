@@ -1,0 +1,5 @@
+export { decodePacket } from './decode.ts'
+export { ipv4Text, ipv6Text } from './address.ts'
+export { LINKTYPE } from './link.ts'
+export { PROTO } from './transport.ts'
+export { newPacketInfo, type DecodeError, type DecodeStatus, type PacketInfo } from './types.ts'

@@ -1,0 +1,5 @@
+export { openCapture, type OpenedCapture } from './open.ts'
+export { ClassicPcapReader } from './classic.ts'
+export { PcapngReader } from './pcapng.ts'
+export { NotACaptureError, MAX_PACKET, MAX_BLOCK } from './types.ts'
+export type { CaptureFormat, CaptureReader, PacketSink, RawPacket, ReadErrorReason, ReaderStats } from './types.ts'

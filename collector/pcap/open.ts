@@ -1,0 +1,69 @@
+import { Readable } from 'node:stream'
+import { createGunzip } from 'node:zlib'
+import { ClassicPcapReader, CLASSIC_MAGICS } from './classic.ts'
+import { PCAPNG_MAGIC, PcapngReader } from './pcapng.ts'
+import { NotACaptureError, type CaptureReader, type PacketSink } from './types.ts'
+
+export interface OpenedCapture {
+  reader: CaptureReader
+  /** The capture's bytes, decompressed when the input was gzip. */
+  chunks: AsyncIterable<Buffer>
+  compressed: boolean
+}
+
+/**
+ * Looks at the first bytes of `input` and picks the reader: gzip is recognised by its magic
+ * (1f 8b), not by a file name, and unwrapped as a stream; then the capture magic chooses classic
+ * pcap (either byte order, µs or ns) or pcapng. Anything else is a NotACaptureError.
+ * `onInputBytes` sees the size of every chunk taken from `input` (compressed bytes for gzip).
+ */
+export async function openCapture(input: AsyncIterable<Buffer | string>, sink: PacketSink, onInputBytes?: (n: number) => void): Promise<OpenedCapture> {
+  const counted = countBytes(input, onInputBytes)
+  let { head, rest } = await peek(counted, 4)
+  let compressed = false
+  if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) {
+    compressed = true
+    const gunzip = createGunzip()
+    const source = Readable.from(prepend(head, rest))
+    source.on('error', (err) => gunzip.destroy(err))
+    ;({ head, rest } = await peek(source.pipe(gunzip), 4))
+  }
+  if (head.length < 4) throw new NotACaptureError(head.toString('hex'))
+  const magic = head.readUInt32LE(0)
+  let reader: CaptureReader
+  if (CLASSIC_MAGICS.has(magic)) reader = new ClassicPcapReader(magic, sink)
+  else if (magic === PCAPNG_MAGIC) reader = new PcapngReader(sink)
+  else throw new NotACaptureError(head.subarray(0, 4).toString('hex'))
+  return { reader, chunks: prepend(head, rest), compressed }
+}
+
+async function* countBytes(input: AsyncIterable<Buffer | string>, onBytes?: (n: number) => void): AsyncGenerator<Buffer> {
+  for await (const chunk of input) {
+    const buf = typeof chunk === 'string' ? Buffer.from(chunk, 'latin1') : chunk
+    onBytes?.(buf.length)
+    yield buf
+  }
+}
+
+/** Reads until at least `n` bytes (or the end) and hands back those bytes and the rest of the stream. */
+async function peek(input: AsyncIterable<Buffer>, n: number): Promise<{ head: Buffer; rest: AsyncIterator<Buffer> }> {
+  const rest = input[Symbol.asyncIterator]()
+  const parts: Buffer[] = []
+  let len = 0
+  while (len < n) {
+    const next = await rest.next()
+    if (next.done) break
+    parts.push(next.value)
+    len += next.value.length
+  }
+  return { head: parts.length === 1 ? parts[0]! : Buffer.concat(parts, len), rest }
+}
+
+async function* prepend(head: Buffer, rest: AsyncIterator<Buffer>): AsyncGenerator<Buffer> {
+  if (head.length > 0) yield head
+  while (true) {
+    const next = await rest.next()
+    if (next.done) return
+    yield next.value
+  }
+}
