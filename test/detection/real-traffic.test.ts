@@ -1,5 +1,6 @@
 import { createReadStream, existsSync, readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { analyseCapture } from '../../collector/capture/index.ts'
 import type { FlowRecord } from '../../collector/flows/record.ts'
 import { createFlowWriter, defaultWriterConfig } from '../../collector/writer/index.ts'
 import { createLogger } from '../../core/logger.ts'
@@ -13,14 +14,11 @@ import { LAB_FROM, LAB_SERVER, LAB_THRESHOLDS, LAB_TO, seedLab } from './lab.ts'
 // with the lab thresholds of lab.ts, and must find every listed attack with the right type,
 // attacker and victim, and nothing else: no incident on the benign curl traffic.
 //
-// These suites need the decoders of the collector issue (collector/capture for pcap,
-// collector/netflow for NetFlow/IPFIX). Until those files exist in the tree the suites are
-// skipped and say so in their names; they run as soon as the decoders land.
+// The NetFlow suites need the decoder of the collector issue (collector/netflow). Until that file
+// exists in the tree they are skipped and say so in their names; they run as soon as it lands.
 const FIXTURES = new URL('../../../shared/fixtures/', import.meta.url)
-// Imported by URL so that type-checking does not depend on them before they exist.
-const CAPTURE_MODULE = new URL('../../collector/capture/index.ts', import.meta.url)
+// Imported by URL so that type-checking does not depend on it before it exists.
 const NETFLOW_MODULE = new URL('../../collector/netflow/index.ts', import.meta.url)
-const CAPTURE_READY = existsSync(CAPTURE_MODULE)
 const NETFLOW_READY = existsSync(NETFLOW_MODULE)
 
 interface TruthEvent {
@@ -76,7 +74,7 @@ function checkAgainstTruth(incidents: Incident[], options: { ipv6: boolean }): v
   expect(incidents.filter((i) => i.rule === 'host_sweep').map((i) => i.details.service)).toEqual(['tcp/6379'])
 }
 
-describe.skipIf(!CAPTURE_READY)(`real traffic as pcap${CAPTURE_READY ? '' : ' (skipped: collector/capture has not landed)'}`, () => {
+describe('real traffic as pcap', () => {
   let db: TestDb
   beforeAll(async () => {
     db = await openTestDb({ env: { HOLOWATCH_DETECT_THRESHOLDS: LAB_THRESHOLDS.join(',') } })
@@ -84,12 +82,9 @@ describe.skipIf(!CAPTURE_READY)(`real traffic as pcap${CAPTURE_READY ? '' : ' (s
   afterAll(() => db.close())
 
   it('finds every attack of truth.json in dev-capture.pcapng and nothing on benign traffic', async () => {
-    const capture = (await import(CAPTURE_MODULE.href)) as unknown as {
-      analyseCapture(input: NodeJS.ReadableStream, options: { sensor: string; onFlows: (flows: FlowRecord[]) => void }): Promise<unknown>
-    }
-    const incidents = await detectLab(db, (write) =>
-      capture.analyseCapture(createReadStream(new URL('pcap/dev-capture.pcapng', FIXTURES)), { sensor: 'lab', onFlows: write }).then(() => undefined),
-    )
+    const incidents = await detectLab(db, async (write) => {
+      await analyseCapture(createReadStream(new URL('pcap/dev-capture.pcapng', FIXTURES)), { sensor: 'lab', onFlows: write })
+    })
     checkAgainstTruth(incidents, { ipv6: true })
   })
 })
