@@ -60,8 +60,14 @@ export async function analyseCapture(input: Readable | AsyncIterable<Buffer>, op
   const onPacket = (raw: RawPacket): void => {
     packets++
     const { sec, ns } = raw
-    if (sec < minSec || (sec === minSec && ns < minNs)) (minSec = sec), (minNs = ns)
-    if (sec > maxSec || (sec === maxSec && ns > maxNs)) (maxSec = sec), (maxNs = ns)
+    if (sec < minSec || (sec === minSec && ns < minNs)) {
+      minSec = sec
+      minNs = ns
+    }
+    if (sec > maxSec || (sec === maxSec && ns > maxNs)) {
+      maxSec = sec
+      maxNs = ns
+    }
     const status = decodePacket(raw, info)
     if (status !== 'ip') {
       if (status === 'non_ip') nonIp++
