@@ -1,0 +1,149 @@
+// Capture analysis throughput: read + decode + flow assembly + service discovery on one core,
+// over a synthetic classic pcap of 1.2 million Ethernet/IPv4/TCP packets in 120,000 short HTTP
+// connections, compared with softflowd reading the same file when it is installed. Each connection
+// gives three unidirectional flows: the client's and the server's, each ended by its FIN, and
+// the client's last ACK after its FIN, which starts a new flow as on a NetFlow exporter.
+// Run: npm run bench pcap-read   (or node --import tsx bench/pcap-read.bench.ts)
+import { spawn, spawnSync } from 'node:child_process'
+import { createReadStream, mkdtempSync, openSync, closeSync, rmSync, statSync, writeSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { analyseCapture } from '../collector/capture/index.ts'
+import { openCapture } from '../collector/pcap/index.ts'
+
+const CONNECTIONS = 120_000
+const STEPS = 10 // packets per connection: handshake, request, response, data, FIN/ACK
+const GROUP = 2_000 // connections in progress at once, interleaved
+const PACKETS = CONNECTIONS * STEPS
+
+const dir = mkdtempSync(join(tmpdir(), 'holowatch-bench-pcap-'))
+const file = join(dir, 'synthetic.pcap')
+writeSynthetic(file)
+const size = statSync(file).size
+
+const rows: string[][] = [['stage', 'seconds', 'packets/s', 'MB/s', 'flows', 'services']]
+const row = (stage: string, seconds: number, flows = '', services = '') =>
+  rows.push([stage, seconds.toFixed(3), Math.round(PACKETS / seconds).toLocaleString('en'), (size / 1e6 / seconds).toFixed(1), flows, services])
+
+{
+  const t0 = performance.now()
+  let records = 0
+  const opened = await openCapture(createReadStream(file, { highWaterMark: 1 << 20 }), () => records++)
+  for await (const chunk of opened.chunks) opened.reader.push(chunk)
+  row('read only', (performance.now() - t0) / 1000)
+  if (records !== PACKETS) throw new Error(`read ${records} records, wrote ${PACKETS}`)
+}
+let ours = 0
+for (let round = 0; round < 3; round++) {
+  const t0 = performance.now()
+  let flows = 0
+  const summary = await analyseCapture(createReadStream(file, { highWaterMark: 1 << 20 }), {
+    sensor: 'bench', onFlows: (batch) => { flows += batch.length },
+  })
+  const seconds = (performance.now() - t0) / 1000
+  if (summary.packets !== PACKETS) throw new Error(`analysed ${summary.packets} packets`)
+  if (flows !== CONNECTIONS * 3) throw new Error(`assembled ${flows} flows, expected ${CONNECTIONS * 3}`)
+  ours = round === 0 ? seconds : Math.min(ours, seconds)
+  row(`analyseCapture (run ${round + 1})`, seconds, String(flows), String(summary.services.length))
+}
+
+const softflowd = await timeSoftflowd(file)
+if (softflowd !== null) row('softflowd -r (v9, until all packets processed)', softflowd)
+
+console.log(`synthetic capture: ${PACKETS.toLocaleString('en')} packets, ${(size / 1e6).toFixed(1)} MB, ${CONNECTIONS.toLocaleString('en')} TCP connections`)
+const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)))
+for (const r of rows) console.log(r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  '))
+console.log(softflowd === null ? 'softflowd not installed: no comparison' : `ours / softflowd speed ratio: ${(softflowd / ours).toFixed(2)}x`)
+if (!process.env.KEEP) rmSync(dir, { recursive: true, force: true })
+else console.log(file)
+
+/** Client 10.a.b.c:port → server 192.0.2.x:80, a full short HTTP conversation per connection. */
+function writeSynthetic(path: string): void {
+  const fd = openSync(path, 'w')
+  const header = Buffer.alloc(24)
+  header.writeUInt32LE(0xa1b2c3d4, 0)
+  header.writeUInt16LE(2, 4)
+  header.writeUInt16LE(4, 6)
+  header.writeUInt32LE(262144, 16)
+  header.writeUInt32LE(1, 20)
+  writeSync(fd, header)
+  const buf = Buffer.alloc(GROUP * STEPS * 300)
+  const request = Buffer.from('GET / HTTP/1.1\r\nHost: bench.example\r\nUser-Agent: bench\r\n\r\n')
+  const response = Buffer.from('HTTP/1.1 200 OK\r\nServer: nginx/1.24.0\r\nContent-Length: 120\r\n\r\n' + 'x'.repeat(120))
+  // step: [from client?, flags, payload]
+  const steps: [boolean, number, Buffer | null][] = [
+    [true, 0x02, null], [false, 0x12, null], [true, 0x10, null], [true, 0x18, request], [false, 0x10, null],
+    [false, 0x18, response], [true, 0x10, null], [true, 0x11, null], [false, 0x11, null], [true, 0x10, null],
+  ]
+  let usec = 0
+  for (let g = 0; g < CONNECTIONS; g += GROUP) {
+    let o = 0
+    for (const [fromClient, flags, payload] of steps) {
+      for (let c = g; c < g + GROUP; c++) {
+        const client = (10 << 24) | c
+        const server = (192 << 24) | (2 << 8) | (c % 200)
+        const cport = 1024 + (c % 60000)
+        const len = 54 + (payload?.length ?? 0)
+        usec += 1
+        buf.writeUInt32LE(1_800_000_000 + Math.floor(usec / 1e6), o)
+        buf.writeUInt32LE(usec % 1e6, o + 4)
+        buf.writeUInt32LE(len, o + 8)
+        buf.writeUInt32LE(len, o + 12)
+        const p = o + 16
+        buf.fill(0, p, p + 54)
+        buf.writeUInt16BE(0x0800, p + 12)
+        buf[p + 14] = 0x45
+        buf.writeUInt16BE(len - 14, p + 16)
+        buf[p + 22] = 64
+        buf[p + 23] = 6
+        buf.writeUInt32BE((fromClient ? client : server) >>> 0, p + 26)
+        buf.writeUInt32BE((fromClient ? server : client) >>> 0, p + 30)
+        buf.writeUInt16BE(fromClient ? cport : 80, p + 34)
+        buf.writeUInt16BE(fromClient ? 80 : cport, p + 36)
+        buf[p + 46] = 0x50
+        buf[p + 47] = flags
+        if (payload) payload.copy(buf, p + 54)
+        o += 16 + len
+      }
+    }
+    writeSync(fd, buf, 0, o)
+  }
+  closeSync(fd)
+}
+
+/**
+ * softflowd 1.1.0 in -r mode reads the file, then waits on its control socket: the time is taken
+ * when `softflowctl statistics` first reports every packet processed (polled every 20 ms).
+ */
+async function timeSoftflowd(path: string): Promise<number | null> {
+  if (spawnSync('sh', ['-c', 'command -v softflowd && command -v softflowctl']).status !== 0) return null
+  const port = await freePort()
+  const ctl = join(dir, 'sf.ctl')
+  const t0 = performance.now()
+  const child = spawn('softflowd', ['-d', '-r', path, '-n', `127.0.0.1:${port}`, '-v', '9', '-m', '1000000', '-c', ctl, '-p', join(dir, 'sf.pid')], { stdio: 'ignore' })
+  const deadline = t0 + 300_000
+  let seconds: number | null = null
+  while (performance.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 20))
+    const stats = spawnSync('softflowctl', ['-c', ctl, 'statistics'], { encoding: 'utf8' }).stdout ?? ''
+    const processed = Number(/Packets processed: (\d+)/.exec(stats)?.[1] ?? -1)
+    const ignored = Number(/Ignored packets: (\d+)/.exec(stats)?.[1] ?? 0)
+    if (processed + ignored >= PACKETS) {
+      seconds = (performance.now() - t0) / 1000
+      break
+    }
+  }
+  spawnSync('softflowctl', ['-c', ctl, 'shutdown'])
+  setTimeout(() => child.kill('SIGKILL'), 2000).unref()
+  return seconds
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const srv = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number }
+      srv.close(() => resolve(port))
+    })
+  })
+}
