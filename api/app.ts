@@ -1,8 +1,10 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import auth from './plugins/auth.ts'
 import errors from './plugins/errors.ts'
 import httpMetrics from './plugins/http-metrics.ts'
 import openapi from './plugins/openapi.ts'
+import archiveApi from './routes/archive/register.ts'
 import detectionApi from './routes/attacks/register.ts'
 import healthRoutes from './routes/health/index.ts'
 import metricsRoutes from './routes/metrics/index.ts'
@@ -31,8 +33,10 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
   await app.register(errors)
   await app.register(httpMetrics)
   await app.register(openapi)
+  await app.register(auth)
   await app.register(healthRoutes)
   await app.register(metricsRoutes)
   await app.register(detectionApi)
+  await app.register(archiveApi)
   return app
 }

@@ -6,9 +6,10 @@ import { detectCommand } from './commands/detect.ts'
 import { migrateCommand } from './commands/migrate.ts'
 import { serveCommand } from './commands/serve.ts'
 import { threatIntelCommand } from './commands/threat-intel.ts'
+import { tokenCommand } from './commands/token.ts'
 import { versionCommand } from './commands/version.ts'
 
-const COMMANDS: Command[] = [serveCommand, migrateCommand, detectCommand, threatIntelCommand, configCommand, versionCommand]
+const COMMANDS: Command[] = [serveCommand, migrateCommand, detectCommand, threatIntelCommand, tokenCommand, configCommand, versionCommand]
 
 function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length))

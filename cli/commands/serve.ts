@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util'
 import { startApiServer } from '../../api/server.ts'
+import { ensureFirstAdminToken } from '../../archive/tokens.ts'
 import { engineOf } from '../../core/clickhouse.ts'
 import { createLogger } from '../../core/logger.ts'
 import { createMetricsRegistry } from '../../core/metrics.ts'
@@ -24,6 +25,7 @@ Run 'holowatch config --check' to see every setting.`,
     const engine = engineOf(config)
     const { clickhouse, migrated } = await openMigrated(loaded)
     logger.info({ engine, database: config.clickhouseDatabase, applied: migrated.applied }, 'schema up to date')
+    await ensureFirstAdminToken(clickhouse)
     const metrics = createMetricsRegistry()
     const stages: Stage[] = [{ name: 'clickhouse', stop: () => clickhouse.close() }]
     try {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildApp, type App } from '../../api/app.ts'
 import { attackListSql } from '../../api/routes/attacks/queries.ts'
 import { trafficTopSql } from '../../api/routes/traffic/queries.ts'
+import type { NewToken } from '../../archive/tokens.ts'
 import { createLogger } from '../../core/logger.ts'
 import { createMetricsRegistry } from '../../core/metrics.ts'
 import { createDetector, detectorConfigFrom } from '../../detection/index.ts'
@@ -10,24 +11,25 @@ import { reloadArchiveDictionary, seedAsset, seedOrganisation } from '../helpers
 import { T0, flow, insertFlows, session, synProbe } from '../detection/scenario.ts'
 
 // The attack, traffic and statistics API over incidents the detector found in synthetic flows.
-// Callers: until the auth plugin of the archive issue is in, a test hook sets request.principal
-// from an x-test-caller header the way the auth plugin does from a bearer token.
+// Callers are real API tokens issued in beforeAll and sent as bearer tokens.
 const SCHOOL = '0a000000-0000-4000-8000-00000000000a'
 const HOSPITAL = '0a000000-0000-4000-8000-00000000000b'
 const SCHOOL_WEB = '0b000000-0000-4000-8000-00000000000a'
 const HIS = '0b000000-0000-4000-8000-00000000000b'
-const CALLERS: Record<string, unknown> = {
-  admin: { role: 'admin', orgs: [], name: 'admin-token' },
-  analyst: { role: 'analyst', orgs: [], name: 'analyst-li' },
+const CALLERS: Record<string, NewToken> = {
+  admin: { role: 'admin', name: 'admin-token' },
+  analyst: { role: 'analyst', name: 'analyst-li' },
   school: { role: 'owner', orgs: [SCHOOL], name: 'school-cso' },
-  vendor: { role: 'vendor', orgs: [], name: 'vendor-x' },
+  vendor: { role: 'vendor', name: 'vendor-x' },
 }
+const ACTOR = { name: 'test-setup', role: 'admin', address: '127.0.0.1', via: 'cli' } as const
 const range = (a: number, b: number) => Array.from({ length: b - a + 1 }, (_, i) => a + i)
 
 describe('attacks, traffic and stats API', () => {
   let db: TestDb
   let app: App
-  const as = (who: string | undefined) => (who ? { 'x-test-caller': who } : {})
+  const tokens: Record<string, string> = {}
+  const as = (who: string | undefined) => (who ? { authorization: `Bearer ${tokens[who]}` } : {})
   const get = async (url: string, who = 'analyst') => app.inject({ method: 'GET', url, headers: as(who) })
 
   beforeAll(async () => {
@@ -46,11 +48,8 @@ describe('attacks, traffic and stats API', () => {
     const detector = createDetector(detectorConfigFrom(db.config), { clickhouse: ch, logger: createLogger('silent') })
     await detector.runWindow(T0 - 3_600_000, T0 + 3_600_000)
     app = await buildApp({ config: db.config, clickhouse: ch, engine: 'embedded', metrics: createMetricsRegistry() }, { logger: false })
-    app.addHook('onRequest', async (request) => {
-      const who = request.headers['x-test-caller']
-      if (typeof who === 'string') Object.assign(request, { principal: CALLERS[who] })
-    })
     await app.ready()
+    for (const [who, spec] of Object.entries(CALLERS)) tokens[who] = (await app.tokens.create(spec, ACTOR)).token
   })
   afterAll(async () => {
     await app.close()

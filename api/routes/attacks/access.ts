@@ -9,11 +9,15 @@ export interface Caller {
   /** For owners: the organisations whose assets they may see. */
   orgs: string[]
   name: string
+  /** For vendors: the health-check campaigns they may see. */
+  campaigns?: string[]
+  /** The token the request came with (absent for the bootstrap token of HOLOWATCH_ADMIN_TOKEN). */
+  tokenId?: string
 }
 
 /** The authenticated caller; the auth plugin sets `request.principal` before any route runs. */
 export function callerOf(request: FastifyRequest): Caller {
-  const principal = (request as FastifyRequest & { principal?: Caller }).principal
+  const principal = request.principal
   if (!principal) throw new ApiError('unauthorized', 'a bearer token is required')
   return principal
 }
