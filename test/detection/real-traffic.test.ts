@@ -1,11 +1,13 @@
-import { createReadStream, existsSync, readFileSync } from 'node:fs'
+import { createReadStream, readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { analyseCapture } from '../../collector/capture/index.ts'
 import type { FlowRecord } from '../../collector/flows/record.ts'
+import { createNetflowDecoder } from '../../collector/netflow/index.ts'
 import { createFlowWriter, defaultWriterConfig } from '../../collector/writer/index.ts'
 import { createLogger } from '../../core/logger.ts'
 import { createDetector, detectorConfigFrom, type Incident } from '../../detection/index.ts'
 import { openTestDb, type TestDb } from '../helpers/db.ts'
+import { exportDatagrams } from '../helpers/export-datagrams.ts'
 import { LAB_FROM, LAB_SERVER, LAB_THRESHOLDS, LAB_TO, seedLab } from './lab.ts'
 
 // The lab capture of ../shared/fixtures (truth.json lists every attack) imported the two ways a
@@ -13,13 +15,7 @@ import { LAB_FROM, LAB_SERVER, LAB_THRESHOLDS, LAB_TO, seedLab } from './lab.ts'
 // from the same packets. Detection runs on flow time (the capture's, 2026-11-22 12:08:31 UTC on),
 // with the lab thresholds of lab.ts, and must find every listed attack with the right type,
 // attacker and victim, and nothing else: no incident on the benign curl traffic.
-//
-// The NetFlow suites need the decoder of the collector issue (collector/netflow). Until that file
-// exists in the tree they are skipped and say so in their names; they run as soon as it lands.
 const FIXTURES = new URL('../../../shared/fixtures/', import.meta.url)
-// Imported by URL so that type-checking does not depend on it before it exists.
-const NETFLOW_MODULE = new URL('../../collector/netflow/index.ts', import.meta.url)
-const NETFLOW_READY = existsSync(NETFLOW_MODULE)
 
 interface TruthEvent {
   id: number
@@ -89,27 +85,8 @@ describe('real traffic as pcap', () => {
   })
 })
 
-/** The UDP payloads (export datagrams) of a classic pcap of Ethernet frames, in order. */
-function datagrams(file: URL): { payload: Buffer; at: number }[] {
-  const buf = readFileSync(file)
-  const out: { payload: Buffer; at: number }[] = []
-  for (let o = 24; o + 16 <= buf.length; ) {
-    const at = buf.readUInt32LE(o) * 1000 + Math.floor(buf.readUInt32LE(o + 4) / 1000)
-    const len = buf.readUInt32LE(o + 8)
-    const frame = buf.subarray(o + 16, o + 16 + len)
-    o += 16 + len
-    const type = frame.readUInt16BE(12)
-    const ip = frame.subarray(14)
-    const header = type === 0x0800 ? (ip[0]! & 15) * 4 : type === 0x86dd ? 40 : -1
-    const proto = type === 0x0800 ? ip[9] : ip[6]
-    if (header < 0 || proto !== 17) continue
-    out.push({ payload: ip.subarray(header + 8), at })
-  }
-  return out
-}
-
 for (const [version, file, ipv6] of [['v5', 'softflowd-v5.pcap', false], ['v9', 'softflowd-v9.pcap', true], ['IPFIX', 'softflowd-ipfix.pcap', true]] as const) {
-  describe.skipIf(!NETFLOW_READY)(`real traffic as NetFlow ${version}${NETFLOW_READY ? '' : ' (skipped: collector/netflow has not landed)'}`, () => {
+  describe(`real traffic as NetFlow ${version}`, () => {
     let db: TestDb
     beforeAll(async () => {
       db = await openTestDb({ env: { HOLOWATCH_DETECT_THRESHOLDS: LAB_THRESHOLDS.join(',') } })
@@ -117,12 +94,9 @@ for (const [version, file, ipv6] of [['v5', 'softflowd-v5.pcap', false], ['v9', 
     afterAll(() => db.close())
 
     it(`finds every attack of truth.json in ${file}${ipv6 ? '' : ' (v5 carries no IPv6: event 8 is not in it)'}`, async () => {
-      const netflow = (await import(NETFLOW_MODULE.href)) as unknown as {
-        createNetflowDecoder(): { decode(packet: Buffer, exporter: string, receivedAt: number): FlowRecord[] }
-      }
-      const decoder = netflow.createNetflowDecoder()
+      const decoder = createNetflowDecoder()
       const incidents = await detectLab(db, async (write) => {
-        for (const d of datagrams(new URL(`netflow/${file}`, FIXTURES))) write(decoder.decode(d.payload, '127.0.0.1', d.at))
+        for (const d of exportDatagrams(file)) write(decoder.decode(d.payload, '127.0.0.1', d.at))
       })
       checkAgainstTruth(incidents, { ipv6 })
     })
