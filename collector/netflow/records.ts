@@ -47,6 +47,7 @@ function readRecord(buf: Buffer, o: number, end: number, t: Template): number {
       o += n
       continue
     }
+    if (o + n > end) return -1
     const slot = slots[i]!
     if (slot !== Slot.Skip) {
       if (slot <= Slot.DstV6) values[slot] = o
