@@ -1,4 +1,9 @@
 import type { FastifyInstance } from 'fastify'
+import { createArchiveService } from '../../../archive/service.ts'
+import assetRoutes from '../assets/index.ts'
+import localityRoutes from '../localities/index.ts'
+import organisationRoutes from '../organisations/index.ts'
+import sectorRoutes from '../sectors/index.ts'
 import tokenRoutes from '../tokens/index.ts'
 
 /**
@@ -7,6 +12,11 @@ import tokenRoutes from '../tokens/index.ts'
  * this only mounts them, so that app.ts registers the archive in one line.
  */
 export default async function archiveApi(app: FastifyInstance) {
-  const opts = { prefix: '/api/v1' }
-  await app.register(tokenRoutes, opts)
+  const prefix = '/api/v1'
+  const service = createArchiveService(app.clickhouse)
+  await app.register(tokenRoutes, { prefix })
+  await app.register(sectorRoutes, { prefix, service })
+  await app.register(localityRoutes, { prefix, service })
+  await app.register(organisationRoutes, { prefix, service })
+  await app.register(assetRoutes, { prefix, service })
 }

@@ -1,0 +1,37 @@
+import type { ClickHouseClient } from '../core/clickhouse.ts'
+import { parseNetwork, type Network } from '../detection/cidr.ts'
+
+/** What validation checks a write against: the current references and every active network. */
+export interface ArchiveContext {
+  sectors: Map<string, string>
+  localities: Map<string, string>
+  /** Organisation id → its status and credit code. */
+  orgs: Map<string, { status: string; credit_code: string }>
+  /** Every network of every active asset (the asset being written included: callers skip it). */
+  networks: { asset: string; org: string; name: string; network: Network }[]
+}
+
+/**
+ * Loads the context of a write in three small queries. The archive of one area is thousands of
+ * objects, not millions, so this stays cheap; an import loads it once for the whole file.
+ */
+export async function loadContext(ch: ClickHouseClient): Promise<ArchiveContext> {
+  const q = async <T>(query: string) => (await ch.query({ query, format: 'JSONEachRow' })).json<T>()
+  const [sectors, localities, orgs, nets] = await Promise.all([
+    q<{ code: string; status: string }>('SELECT code, toString(status) AS status FROM sectors_current'),
+    q<{ code: string; status: string }>('SELECT code, toString(status) AS status FROM localities_current'),
+    q<{ id: string; status: string; credit_code: string }>('SELECT id, toString(status) AS status, credit_code FROM organisations_current'),
+    q<{ id: string; org_id: string; name: string; prefix: string }>(
+      "SELECT id, org_id, name, prefix FROM (SELECT id, org_id, name, networks FROM assets_current WHERE status = 'active') ARRAY JOIN networks AS prefix",
+    ),
+  ])
+  return {
+    sectors: new Map(sectors.map((s) => [s.code, s.status])),
+    localities: new Map(localities.map((l) => [l.code, l.status])),
+    orgs: new Map(orgs.map((o) => [o.id, { status: o.status, credit_code: o.credit_code }])),
+    networks: nets.flatMap((n) => {
+      const network = parseNetwork(n.prefix)
+      return network ? [{ asset: n.id, org: n.org_id, name: n.name, network }] : []
+    }),
+  }
+}
