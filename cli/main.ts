@@ -3,13 +3,14 @@ import { MigrationError } from '../sql/migrate.ts'
 import { UsageError, wantsHelp, type Command } from './command.ts'
 import { configCommand } from './commands/config.ts'
 import { detectCommand } from './commands/detect.ts'
+import { importPcapCommand } from './commands/import-pcap.ts'
 import { migrateCommand } from './commands/migrate.ts'
 import { serveCommand } from './commands/serve.ts'
 import { threatIntelCommand } from './commands/threat-intel.ts'
 import { tokenCommand } from './commands/token.ts'
 import { versionCommand } from './commands/version.ts'
 
-const COMMANDS: Command[] = [serveCommand, migrateCommand, detectCommand, threatIntelCommand, tokenCommand, configCommand, versionCommand]
+const COMMANDS: Command[] = [serveCommand, migrateCommand, detectCommand, importPcapCommand, threatIntelCommand, tokenCommand, configCommand, versionCommand]
 
 function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length))

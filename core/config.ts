@@ -25,6 +25,9 @@ export interface Config {
   detectIntervalMs: number
   detectMergeGapS: number
   detectThresholds: string[]
+  pcapInbox: string | undefined
+  pcapInboxSensor: string
+  pcapUploadMaxMb: number
   logLevel: string
   adminToken: string | undefined
 }

@@ -136,6 +136,26 @@ export const SETTINGS = {
     default: '',
     doc: 'Centre-wide threshold overrides, rule.param=value,... (e.g. flood.min_pps=50000); see docs/detection.md.',
   },
+  pcapInbox: {
+    env: 'HOLOWATCH_PCAP_INBOX',
+    kind: 'path',
+    default: undefined,
+    doc: 'Folder watched by serve for capture files (.pcap, .pcapng, .gz); each is imported once its size is stable, then moved to done/ or failed/ (with <name>.reason.txt). Unset: no inbox.',
+  },
+  pcapInboxSensor: {
+    env: 'HOLOWATCH_PCAP_INBOX_SENSOR',
+    kind: 'string',
+    default: 'inbox',
+    doc: 'Sensor name recorded for captures of the inbox whose path does not name one (a file in <inbox>/<sensor>/ is recorded under <sensor>).',
+  },
+  pcapUploadMaxMb: {
+    env: 'HOLOWATCH_PCAP_UPLOAD_MAX_MB',
+    kind: 'int',
+    default: '1024',
+    min: 1,
+    max: 1048576,
+    doc: 'Largest capture accepted by POST /api/v1/pcaps, in MiB (compressed size for gzip); larger uploads get 413.',
+  },
   logLevel: {
     env: 'HOLOWATCH_LOG_LEVEL',
     kind: 'enum',

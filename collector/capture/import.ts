@@ -1,0 +1,187 @@
+import { createHash, randomUUID } from 'node:crypto'
+import { createReadStream } from 'node:fs'
+import { stat } from 'node:fs/promises'
+import { basename } from 'node:path'
+import type { ClickHouseClient } from '@clickhouse/client'
+import type { Logger } from '../../core/logger.ts'
+import { loadSql } from '../../sql/queries.ts'
+import type { FlowRecord } from '../flows/record.ts'
+import type { WriterStats } from '../writer/index.ts'
+import { analyseCapture, type CaptureSummary, type SkipReason } from './index.ts'
+
+/** Where an import came from, as recorded in pcap_imports. */
+export type ImportOrigin = 'cli' | 'api' | 'inbox'
+
+/** The part of the flow writer an import needs. */
+export interface FlowSink {
+  write(flows: readonly FlowRecord[]): void
+  flush(timeoutMs?: number): Promise<boolean>
+  stats(): WriterStats
+}
+
+export interface ImportOptions {
+  sensor: string
+  origin: ImportOrigin
+  /** Import even if the same content was imported before (its flows are then stored twice). */
+  force?: boolean
+  /** Name recorded for the file (default: the path's base name). */
+  fileName?: string
+  activeTimeoutMs?: number
+  idleTimeoutMs?: number
+  onProgress?: (bytesRead: number, packets: number, size: number) => void
+  /** The file's SHA-256 when the caller already computed it. */
+  sha256?: string
+}
+
+/** What an import did, as the CLI prints it and the API answers it. */
+export interface ImportReport {
+  id: string
+  status: 'imported' | 'already_imported' | 'in_progress'
+  file: string
+  sha256: string
+  sensor: string
+  size: number
+  forced: boolean
+  format: string | null
+  compressed: boolean
+  packets: number
+  flows: number
+  services: number
+  skipped: Partial<Record<SkipReason, number>>
+  /** A structural error that ended reading early (the rest of the file was not read). */
+  stoppedBy: string | null
+  firstPacket: string | null
+  lastPacket: string | null
+  seconds: number
+  /** For already_imported / in_progress: the earlier import. */
+  previous?: { id: string; file: string; sensor: string; origin: string; started: string; finished: string | null }
+}
+
+/** The sensor names accepted: what a token name or a host name looks like. */
+export const SENSOR_NAME = /^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,63}$/
+
+/** The import could not store what it read (ClickHouse away for longer than the flush timeout). */
+export class ImportWriteError extends Error {
+  readonly code = 'IMPORT_NOT_WRITTEN'
+}
+
+/** Hex SHA-256 of a file's bytes, streamed. */
+export async function sha256File(path: string): Promise<string> {
+  const hash = createHash('sha256')
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer)
+  return hash.digest('hex')
+}
+
+interface Previous {
+  id: string
+  status: 'running' | 'done'
+  file_name: string
+  sensor: string
+  origin: string
+  format: string
+  packets: string
+  flows: string
+  services: string
+  skipped: string
+  started_ms: string
+  finished_ms: string
+}
+
+/**
+ * Imports one capture file: its flows into `flows` (source kind pcap, the sensor's name) through
+ * the writer, its services into observed_services, and a record into pcap_imports. The file's
+ * SHA-256 makes it idempotent: content imported before (or being imported right now) is reported
+ * as such and not read again, unless `force`. Throws NotACaptureError for a file that is no
+ * capture, passes on I/O errors, and throws ImportWriteError when the flows could not be stored;
+ * each of these leaves a `failed` record.
+ */
+export async function importCaptureFile(
+  path: string,
+  options: ImportOptions,
+  deps: { clickhouse: ClickHouseClient; writer: FlowSink; logger: Logger; flushTimeoutMs?: number },
+): Promise<ImportReport> {
+  const { clickhouse, writer, logger } = deps
+  if (!SENSOR_NAME.test(options.sensor)) throw new RangeError(`bad sensor name "${options.sensor}": letters, digits and _ . : @ - (at most 64)`)
+  const started = Date.now()
+  const size = (await stat(path)).size
+  const sha256 = options.sha256 ?? (await sha256File(path))
+  const file = options.fileName ?? basename(path)
+  const forced = options.force === true
+  const base = { file, sha256, sensor: options.sensor, size, forced }
+
+  if (!forced) {
+    const previous = await findPrevious(clickhouse, sha256)
+    if (previous) return reportPrevious(previous, base, started)
+  }
+
+  const id = randomUUID()
+  const record = (row: Record<string, unknown>) =>
+    clickhouse.insert({
+      table: 'pcap_imports',
+      format: 'JSONEachRow',
+      values: [{ id, sha256, file_name: file, sensor: options.sensor, origin: options.origin, size, forced, started, ...row }],
+    })
+  await record({ status: 'running' })
+  let summary: CaptureSummary
+  try {
+    summary = await analyseCapture(createReadStream(path, { highWaterMark: 1 << 20 }), {
+      sensor: options.sensor,
+      activeTimeoutMs: options.activeTimeoutMs,
+      idleTimeoutMs: options.idleTimeoutMs,
+      timeReceived: started,
+      onFlows: async (batch) => {
+        writer.write(batch)
+        // Keep the writer's queue short: a big file must not pile up in memory.
+        if (writer.stats().queueBatches > 4 && !(await writer.flush(deps.flushTimeoutMs))) throw new ImportWriteError('ClickHouse did not take the flows in time')
+      },
+      onProgress: options.onProgress && ((bytes, packets) => options.onProgress!(bytes, packets, size)),
+    })
+    if (!(await writer.flush(deps.flushTimeoutMs ?? 120_000))) throw new ImportWriteError('ClickHouse did not take the flows in time')
+    if (summary.services.length > 0) {
+      await clickhouse.insert({
+        table: 'observed_services_input',
+        format: 'JSONEachRow',
+        values: summary.services.map((s) => ({
+          addr: s.addr, port: s.port, protocol: s.protocol, service: s.service, product: s.product, evidence: s.evidence,
+          first_seen: s.firstSeen, last_seen: s.lastSeen, packets: s.packets, sensor: s.sensor, import_sha256: sha256,
+        })),
+      })
+    }
+  } catch (err) {
+    const error = err instanceof Error ? err.message : String(err)
+    await record({ status: 'failed', error, finished: Date.now() }).catch((e: unknown) => logger.warn({ err: e, id }, 'could not record the failed import'))
+    throw err
+  }
+  const finished = Date.now()
+  await record({
+    status: 'done', format: summary.format, packets: summary.packets, flows: summary.flows, services: summary.services.length,
+    skipped: JSON.stringify(summary.skipped), finished,
+  })
+  logger.info({ id, file, sha256, sensor: options.sensor, packets: summary.packets, flows: summary.flows, services: summary.services.length, skipped: summary.skipped }, 'capture imported')
+  return {
+    id, status: 'imported', ...base,
+    format: summary.format, compressed: summary.compressed, packets: summary.packets, flows: summary.flows, services: summary.services.length,
+    skipped: summary.skipped, stoppedBy: summary.stoppedBy,
+    firstPacket: summary.firstPacket?.iso ?? null, lastPacket: summary.lastPacket?.iso ?? null,
+    seconds: (finished - started) / 1000,
+  }
+}
+
+async function findPrevious(clickhouse: ClickHouseClient, sha256: string): Promise<Previous | undefined> {
+  const rs = await clickhouse.query({ query: loadSql('queries/pcap/previous_import'), query_params: { sha256 }, format: 'JSONEachRow' })
+  return (await rs.json<Previous>())[0]
+}
+
+function reportPrevious(p: Previous, base: Pick<ImportReport, 'file' | 'sha256' | 'sensor' | 'size' | 'forced'>, started: number): ImportReport {
+  const done = p.status === 'done'
+  return {
+    id: p.id, status: done ? 'already_imported' : 'in_progress', ...base,
+    format: p.format || null, compressed: false, packets: Number(p.packets), flows: Number(p.flows), services: Number(p.services),
+    skipped: done && p.skipped ? (JSON.parse(p.skipped) as ImportReport['skipped']) : {}, stoppedBy: null,
+    firstPacket: null, lastPacket: null, seconds: (Date.now() - started) / 1000,
+    previous: {
+      id: p.id, file: p.file_name, sensor: p.sensor, origin: p.origin,
+      started: new Date(Number(p.started_ms)).toISOString(), finished: done ? new Date(Number(p.finished_ms)).toISOString() : null,
+    },
+  }
+}
