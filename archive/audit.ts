@@ -1,4 +1,6 @@
 import type { ClickHouseClient } from '../core/clickhouse.ts'
+import { loadSql } from '../sql/queries.ts'
+import { chTime, isoFromCh } from './time.ts'
 
 /** Who makes a change and from where: a token over the API, or an operator on the command line. */
 export interface Actor {
@@ -55,4 +57,52 @@ export async function recordAudit(ch: ClickHouseClient, actor: Actor, entries: A
       via: actor.via,
     })),
   })
+}
+
+export interface AuditFilter {
+  from?: number
+  to?: number
+  objectType?: string
+  objectId?: string
+  actor?: string
+  action?: string
+  via?: string
+  limit: number
+  offset: number
+}
+
+export interface AuditRecord {
+  at: string
+  actor: string
+  role: string
+  token_id: string
+  action: string
+  object_type: string
+  object_id: string
+  changes: Changes
+  address: string
+  via: string
+}
+
+/** The audit log, newest first, with the total number of matching entries. */
+export async function listAudit(ch: ClickHouseClient, f: AuditFilter): Promise<{ items: AuditRecord[]; total: number }> {
+  const rs = await ch.query({
+    query: loadSql('archive/audit'),
+    query_params: {
+      from: chTime(f.from ?? 0, 6), to: chTime(f.to ?? Date.parse('2200-01-01'), 6), object_type: f.objectType ?? '', object_id: f.objectId ?? '',
+      actor: f.actor ?? '', action: f.action ?? '', via: f.via ?? '', limit: f.limit, offset: f.offset,
+    },
+    format: 'JSONEachRow',
+  })
+  const rows = await rs.json<{
+    at_text: string; actor: string; role_text: string; token_id: string; action_text: string; object_type_text: string; object_id: string
+    changes: string; address: string; via_text: string; total: number
+  }>()
+  return {
+    items: rows.map((r) => ({
+      at: isoFromCh(r.at_text), actor: r.actor, role: r.role_text, token_id: r.token_id, action: r.action_text, object_type: r.object_type_text,
+      object_id: r.object_id, changes: JSON.parse(r.changes) as Changes, address: r.address, via: r.via_text,
+    })),
+    total: Number(rows[0]?.total ?? 0),
+  }
 }

@@ -9,6 +9,8 @@ export interface ArchiveContext {
   orgs: Map<string, { status: string; credit_code: string }>
   /** Every network of every active asset (the asset being written included: callers skip it). */
   networks: { asset: string; org: string; name: string; network: Network }[]
+  /** Organisations with at least one active asset (they cannot be made inactive). */
+  activeAssetOrgs: Set<string>
 }
 
 /**
@@ -17,13 +19,14 @@ export interface ArchiveContext {
  */
 export async function loadContext(ch: ClickHouseClient): Promise<ArchiveContext> {
   const q = async <T>(query: string) => (await ch.query({ query, format: 'JSONEachRow' })).json<T>()
-  const [sectors, localities, orgs, nets] = await Promise.all([
+  const [sectors, localities, orgs, nets, assetOrgs] = await Promise.all([
     q<{ code: string; status: string }>('SELECT code, toString(status) AS status FROM sectors_current'),
     q<{ code: string; status: string }>('SELECT code, toString(status) AS status FROM localities_current'),
     q<{ id: string; status: string; credit_code: string }>('SELECT id, toString(status) AS status, credit_code FROM organisations_current'),
     q<{ id: string; org_id: string; name: string; prefix: string }>(
       "SELECT id, org_id, name, prefix FROM (SELECT id, org_id, name, networks FROM assets_current WHERE status = 'active') ARRAY JOIN networks AS prefix",
     ),
+    q<{ org_id: string }>("SELECT DISTINCT org_id FROM assets_current WHERE status = 'active'"),
   ])
   return {
     sectors: new Map(sectors.map((s) => [s.code, s.status])),
@@ -33,5 +36,6 @@ export async function loadContext(ch: ClickHouseClient): Promise<ArchiveContext>
       const network = parseNetwork(n.prefix)
       return network ? [{ asset: n.id, org: n.org_id, name: n.name, network }] : []
     }),
+    activeAssetOrgs: new Set(assetOrgs.map((a) => a.org_id)),
   }
 }

@@ -162,9 +162,8 @@ export function createArchiveService(ch: ClickHouseClient, repo: Repository = cr
         if (!current || !inScope(kind as unknown as Kind, current, scope)) throw new ApiError('not_found', `no ${kind.name} ${key}`)
         requireMatch(current, ifMatch, false)
         if (current.status === kind.retired) throw new ApiError('conflict', `${kind.name} ${key} is ${kind.retired} already`)
-        if (kind.name === 'organisation') {
-          const active = ctx.networks.some((n) => n.org === key)
-          if (active) throw new ApiError('conflict', `organisation ${key} still has active assets with networks; decommission them first`)
+        if (kind.name === 'organisation' && ctx.activeAssetOrgs.has(key)) {
+          throw new ApiError('conflict', `organisation ${key} still has active assets; decommission them first`)
         }
         return { after: { ...withoutStamp(current), status: kind.retired } as T, action: 'decommission' }
       }, actor)

@@ -27,10 +27,14 @@ export async function openHarness(): Promise<Harness> {
   await app.ready()
   const admin = (await app.tokens.create({ name: 'centre-admin', role: 'admin' }, SETUP)).token
   const tokens = { admin } as Harness['tokens']
+  // Calls without a token come from a new address each time, so that the failed-auth limit
+  // (tested in test/api/auth.test.ts) never blocks the callers that follow.
+  let anonymous = 0
   const call: Harness['call'] = (who, method, url, payload, headers = {}) =>
     app.inject({
       method: method as 'GET', url, ...(payload === undefined ? {} : { payload: payload as object }),
       headers: { ...(who ? { authorization: `Bearer ${tokens[who]}` } : {}), ...headers },
+      remoteAddress: who ? '127.0.0.1' : `198.18.${(++anonymous >> 8) & 255}.${anonymous & 255}`,
     })
   await call('admin', 'POST', '/api/v1/localities', { code: 'east-street', name_zh: '东街街道', name_en: 'East Street' })
   const org = async (name: string, n: number) => {

@@ -24,6 +24,8 @@ export interface CrudSpec<T extends ArchiveObject> {
   writers: readonly Role[]
   /** Roles that may edit and decommission (owners within their organisations). */
   editors: readonly Role[]
+  /** Roles that may decommission (default: the editors). */
+  retirers?: readonly Role[]
   /** Fields an owner may not change. */
   ownerLocked?: readonly string[]
   /** A complete new object from a create body (defaults filled, id drawn). */
@@ -110,7 +112,7 @@ export function registerCrud<T extends ArchiveObject>(app: FastifyInstance, serv
   )
 
   app.delete(`/${path}/:${kind.key}`, { schema: { tags, params: spec.params, response: { 200: written, ...problems, 409: Problem, 412: Problem } } }, async (request, reply) => {
-    requireRole(request, spec.editors)
+    requireRole(request, spec.retirers ?? spec.editors)
     const result = await service.retire(kind, keyOf(request), ifMatchOf(request), actorOf(request), scopeOf(request))
     return sendWritten(reply, 200, result)
   })

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { createArchiveService } from '../../../archive/service.ts'
 import assetRoutes from '../assets/index.ts'
+import auditRoutes from '../audit/index.ts'
 import localityRoutes from '../localities/index.ts'
 import organisationRoutes from '../organisations/index.ts'
 import sectorRoutes from '../sectors/index.ts'
@@ -19,4 +20,5 @@ export default async function archiveApi(app: FastifyInstance) {
   await app.register(localityRoutes, { prefix, service })
   await app.register(organisationRoutes, { prefix, service })
   await app.register(assetRoutes, { prefix, service })
+  await app.register(auditRoutes, { prefix })
 }

@@ -41,7 +41,7 @@ export default async function organisationRoutes(app: FastifyInstance, opts: { s
       { additionalProperties: false },
     ),
     params: Type.Object({ id: Uuid }),
-    readers: ['admin', 'analyst', 'owner'], writers: ['admin'], editors: ['admin', 'owner'],
+    readers: ['admin', 'analyst', 'owner'], writers: ['admin'], editors: ['admin', 'owner'], retirers: ['admin'],
     ownerLocked: ['credit_code', 'sector', 'locality', 'status'],
     fromCreate: (b) => {
       const cso = (b.cso ?? {}) as Partial<Organisation['cso']>
