@@ -3,15 +3,23 @@ import { ipv4At, ipv6At } from './address.ts'
 import { Slot, SLOTS } from './fields.ts'
 import type { PacketContext, Session } from './session.ts'
 import { countDrop, type ExporterStats } from './stats.ts'
-import { VARIABLE, type Template } from './template.ts'
+import { VARIABLE, type Template, type TimeSource } from './template.ts'
 
 const NTP_EPOCH_OFFSET_S = 2_208_988_800
 const TWO_32 = 4_294_967_296
 
-/** Values of the current record by slot; NaN = absent. Addresses hold the field's offset. */
-const values = new Float64Array(SLOTS)
+/**
+ * Where the current record's values are: `base` + `offsets[slot]` (-1 = absent). Fixed-length
+ * templates use their precomputed offsets with the record's start as base; records of
+ * variable-length templates are walked into `walked` with base 0.
+ */
+let buf: Buffer
+let base = 0
+let offsets: Int32Array
+let lengths: Uint8Array
+const walked = new Int32Array(SLOTS)
 
-function uintAt(buf: Buffer, o: number, n: number): number {
+function uintAt(o: number, n: number): number {
   switch (n) {
     case 1:
       return buf[o]!
@@ -29,12 +37,24 @@ function uintAt(buf: Buffer, o: number, n: number): number {
   }
 }
 
-/** Reads one record's fields into `values`; returns the offset after it, or -1 if it overruns `end`. */
-function readRecord(buf: Buffer, o: number, end: number, t: Template): number {
-  values.fill(Number.NaN)
-  const { slots, lengths } = t
+const has = (slot: Slot): boolean => offsets[slot]! >= 0
+/** The unsigned value of a slot (reduced-size encoding: any length from 1 to 8 bytes). */
+function num(slot: Slot, fallback = 0): number {
+  const o = offsets[slot]!
+  return o < 0 ? fallback : uintAt(base + o, lengths[slot]!)
+}
+/** An NTP timestamp (dateTimeMicroseconds / Nanoseconds) in epoch ms. */
+function ntpMs(slot: Slot): number {
+  const o = base + offsets[slot]!
+  return (buf.readUInt32BE(o) - NTP_EPOCH_OFFSET_S) * 1000 + Math.floor((buf.readUInt32BE(o + 4) / TWO_32) * 1000)
+}
+
+/** Finds the value offsets of one variable-length record; returns its end, or -1 if it overruns `end`. */
+function walk(o: number, end: number, t: Template): number {
+  walked.fill(-1)
+  const { slots, lengths: fieldLengths } = t
   for (let i = 0; i < slots.length; i++) {
-    let n = lengths[i]!
+    let n = fieldLengths[i]!
     if (n === VARIABLE) {
       if (o >= end) return -1
       n = buf[o++]!
@@ -43,93 +63,97 @@ function readRecord(buf: Buffer, o: number, end: number, t: Template): number {
         n = buf.readUInt16BE(o)
         o += 2
       }
-      if (o + n > end) return -1
-      o += n
-      continue
+    } else {
+      const slot = slots[i]!
+      if (slot !== Slot.Skip && walked[slot] === -1) walked[slot] = o
     }
     if (o + n > end) return -1
-    const slot = slots[i]!
-    if (slot !== Slot.Skip) {
-      if (slot <= Slot.DstV6) values[slot] = o
-      else if (slot === Slot.StartNtp || slot === Slot.EndNtp) {
-        values[slot] = (buf.readUInt32BE(o) - NTP_EPOCH_OFFSET_S) * 1000 + (buf.readUInt32BE(o + 4) / TWO_32) * 1000
-      } else values[slot] = uintAt(buf, o, n)
-    }
     o += n
   }
   return o
 }
 
-const has = (slot: Slot): boolean => !Number.isNaN(values[slot]!)
-const get = (slot: Slot, fallback = 0): number => {
-  const v = values[slot]!
-  return Number.isNaN(v) ? fallback : v
-}
-
-/** Absolute flow start or end in epoch ms from whichever time field the record carries. */
-function timeOf(ms: Slot, ntp: Slot, s: Slot, delta: Slot, uptime: Slot, ctx: PacketContext, session: Session): number {
-  if (has(ms)) return values[ms]!
-  if (has(ntp)) return Math.floor(values[ntp]!)
-  if (has(s)) return values[s]! * 1000
-  if (has(delta)) return ctx.exportMs - Math.floor(values[delta]! / 1000)
-  if (has(uptime)) {
-    const sysUp = values[uptime]!
-    // v9: relative to the header's sysUptime (signed 32-bit difference survives the wrap).
-    if (ctx.uptimeMs >= 0) return ctx.exportMs - ((ctx.uptimeMs - sysUp) | 0)
-    // IPFIX: relative to systemInitTimeMilliseconds, from the record or the options data.
-    const init = has(Slot.SystemInit) ? values[Slot.SystemInit]! : session.systemInitMs
-    if (!Number.isNaN(init)) return init + sysUp
+/** Absolute flow start or end in epoch ms from the time element the template carries; NaN if none. */
+function timeOf(source: TimeSource, ctx: PacketContext, session: Session): number {
+  switch (source.kind) {
+    case 'millis':
+      return num(source.slot)
+    case 'ntp':
+      return ntpMs(source.slot)
+    case 'seconds':
+      return num(source.slot) * 1000
+    case 'delta':
+      return ctx.exportMs - Math.floor(num(source.slot) / 1000)
+    case 'uptime': {
+      const sysUp = num(source.slot)
+      // v9: relative to the header's sysUptime (a signed 32-bit difference survives the wrap).
+      if (ctx.uptimeMs >= 0) return ctx.exportMs - ((ctx.uptimeMs - sysUp) | 0)
+      // IPFIX: relative to systemInitTimeMilliseconds, from the record or from options data.
+      const init = has(Slot.SystemInit) ? num(Slot.SystemInit) : session.systemInitMs
+      return init + sysUp
+    }
+    default:
+      return Number.NaN
   }
-  return Number.NaN
 }
 
-function samplingRate(session: Session): number {
-  const interval = get(Slot.SamplingInterval)
+function announcedRate(): number {
+  const interval = num(Slot.SamplingInterval)
   if (interval >= 1) return interval
-  const packetInterval = get(Slot.PacketInterval)
-  if (packetInterval >= 1) return (packetInterval + get(Slot.PacketSpace)) / packetInterval
-  if (has(Slot.SamplerId)) {
-    const rate = session.samplers.get(values[Slot.SamplerId]!)
-    if (rate !== undefined) return rate
+  const packetInterval = num(Slot.PacketInterval)
+  if (packetInterval >= 1) return (packetInterval + num(Slot.PacketSpace)) / packetInterval
+  return 0
+}
+
+function samplingRate(t: Template, session: Session): number {
+  if (t.perRecordSampling) {
+    const inline = announcedRate()
+    if (inline >= 1) return inline
+    if (has(Slot.SamplerId)) {
+      const rate = session.samplers.get(num(Slot.SamplerId))
+      if (rate !== undefined) return rate
+    }
   }
   return session.defaultRate >= 1 ? session.defaultRate : 1
 }
 
-function toFlow(buf: Buffer, ctx: PacketContext, session: Session): FlowRecord | undefined {
-  let srcAddr: string, dstAddr: string
-  if (has(Slot.SrcV4)) srcAddr = ipv4At(buf, values[Slot.SrcV4]!)
-  else if (has(Slot.SrcV6)) srcAddr = ipv6At(buf, values[Slot.SrcV6]!)
-  else return undefined
-  if (has(Slot.DstV4)) dstAddr = ipv4At(buf, values[Slot.DstV4]!)
-  else if (has(Slot.DstV6)) dstAddr = ipv6At(buf, values[Slot.DstV6]!)
-  else return undefined
+function address(v4: Slot, v6: Slot): string | undefined {
+  if (has(v4)) return ipv4At(buf, base + offsets[v4]!)
+  if (has(v6)) return ipv6At(buf, base + offsets[v6]!)
+  return undefined
+}
 
-  const protocol = get(Slot.Protocol)
-  let srcPort = get(Slot.SrcPort)
-  let dstPort = get(Slot.DstPort)
+function toFlow(t: Template, ctx: PacketContext, session: Session): FlowRecord | undefined {
+  const srcAddr = address(Slot.SrcV4, Slot.SrcV6)
+  const dstAddr = address(Slot.DstV4, Slot.DstV6)
+  if (srcAddr === undefined || dstAddr === undefined) return undefined
+
+  const protocol = num(Slot.Protocol)
+  let srcPort = num(Slot.SrcPort)
+  let dstPort = num(Slot.DstPort)
   let icmpType = 0
   let icmpCode = 0
   if (protocol === 1 || protocol === 58) {
     // ICMP: explicit type/code elements, else the Cisco convention of type << 8 | code in the destination port.
-    const typeCode = has(Slot.IcmpTypeCode) ? values[Slot.IcmpTypeCode]! : dstPort
-    icmpType = has(Slot.IcmpType) ? values[Slot.IcmpType]! : typeCode >>> 8
-    icmpCode = has(Slot.IcmpCode) ? values[Slot.IcmpCode]! : typeCode & 0xff
+    const typeCode = num(Slot.IcmpTypeCode, dstPort)
+    icmpType = num(Slot.IcmpType, typeCode >>> 8)
+    icmpCode = num(Slot.IcmpCode, typeCode & 0xff)
     srcPort = 0
     dstPort = 0
   }
 
-  const rate = samplingRate(session)
-  const octets = has(Slot.Octets) ? values[Slot.Octets]! : has(Slot.TotalOctets) ? values[Slot.TotalOctets]! : get(Slot.PostOctets)
-  const packets = has(Slot.Packets) ? values[Slot.Packets]! : has(Slot.TotalPackets) ? values[Slot.TotalPackets]! : get(Slot.PostPackets)
+  const rate = samplingRate(t, session)
+  const octets = num(t.octets)
+  const packets = num(t.packets)
 
-  let timeStart = timeOf(Slot.StartMillis, Slot.StartNtp, Slot.StartSeconds, Slot.StartDeltaMicros, Slot.StartUptime, ctx, session)
-  let timeEnd = timeOf(Slot.EndMillis, Slot.EndNtp, Slot.EndSeconds, Slot.EndDeltaMicros, Slot.EndUptime, ctx, session)
+  let timeStart = timeOf(t.start, ctx, session)
+  let timeEnd = timeOf(t.end, ctx, session)
   if (Number.isNaN(timeEnd)) timeEnd = Number.isNaN(timeStart) ? ctx.exportMs : timeStart
   if (Number.isNaN(timeStart)) timeStart = timeEnd
   return {
     timeReceived: ctx.receivedAt,
-    timeStart: Math.floor(timeStart),
-    timeEnd: Math.floor(timeEnd),
+    timeStart,
+    timeEnd,
     sensor: ctx.exporter,
     exporter: ctx.exporter,
     sourceKind: ctx.kind,
@@ -139,37 +163,33 @@ function toFlow(buf: Buffer, ctx: PacketContext, session: Session): FlowRecord |
     srcPort,
     dstPort,
     protocol,
-    tcpFlags: get(Slot.TcpFlags) & 0xff,
+    tcpFlags: num(Slot.TcpFlags) & 0xff,
     icmpType,
     icmpCode,
-    packets: Math.round(packets * rate),
-    bytes: Math.round(octets * rate),
+    packets: rate === 1 ? packets : Math.round(packets * rate),
+    bytes: rate === 1 ? octets : Math.round(octets * rate),
     samplingRate: Math.round(rate),
-    inIf: get(Slot.InIf),
-    outIf: get(Slot.OutIf),
+    inIf: num(Slot.InIf),
+    outIf: num(Slot.OutIf),
   }
 }
 
 /** Options data: sampler rates (per sampler id or for the whole domain) and the system init time. */
 function applyOptions(session: Session): void {
-  if (has(Slot.SystemInit)) session.systemInitMs = values[Slot.SystemInit]!
-  let rate = 0
-  const interval = get(Slot.SamplingInterval)
-  const packetInterval = get(Slot.PacketInterval)
-  if (interval >= 1) rate = interval
-  else if (packetInterval >= 1) rate = (packetInterval + get(Slot.PacketSpace)) / packetInterval
+  if (has(Slot.SystemInit)) session.systemInitMs = num(Slot.SystemInit)
+  const rate = announcedRate()
   if (rate < 1) return
-  if (has(Slot.SamplerId)) session.samplers.set(values[Slot.SamplerId]!, rate)
+  if (has(Slot.SamplerId)) session.samplers.set(num(Slot.SamplerId), rate)
   else session.defaultRate = rate
 }
 
 /**
- * Decodes the records of one data set (body without the 4-byte set header) with its template,
- * appending flows to `out`. Trailing bytes shorter than a record are padding. Returns the number
- * of data records read (flows, options records and records without addresses alike).
+ * Decodes the records of one data set (its body, without the 4-byte set header) with its
+ * template, appending flows to `out`. Trailing bytes shorter than a record are padding. Returns
+ * the number of data records read (flows, options records and records without addresses alike).
  */
 export function decodeDataSet(
-  buf: Buffer,
+  data: Buffer,
   start: number,
   end: number,
   t: Template,
@@ -178,20 +198,27 @@ export function decodeDataSet(
   stats: ExporterStats,
   out: FlowRecord[],
 ): number {
-  let o = start
+  buf = data
+  lengths = t.slotLengths
   let records = 0
-  const min = t.minLength
-  while (end - o >= min) {
-    const next = readRecord(buf, o, end, t)
-    if (next < 0) {
-      countDrop(stats, 'bad_record')
-      break
+  for (let o = start; end - o >= t.minLength; records++) {
+    if (t.fixedLength >= 0) {
+      offsets = t.offsets
+      base = o
+      o += t.fixedLength
+    } else {
+      const next = walk(o, end, t)
+      if (next < 0) {
+        countDrop(stats, 'bad_record')
+        break
+      }
+      offsets = walked
+      base = 0
+      o = next
     }
-    o = next
-    records++
     if (t.options) applyOptions(session)
     else {
-      const flow = toFlow(buf, ctx, session)
+      const flow = toFlow(t, ctx, session)
       if (flow) out.push(flow)
       else countDrop(stats, 'no_address')
     }
