@@ -1,0 +1,119 @@
+import { randomUUID } from 'node:crypto'
+import { createWriteStream } from 'node:fs'
+import { mkdir, rm } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { Readable } from 'node:stream'
+import type { FastifyInstance } from 'fastify'
+import type { Static } from 'typebox'
+import { NotACaptureError } from '../../../collector/capture/index.ts'
+import { ImportWriteError } from '../../../collector/capture/import.ts'
+import { createPcapImporter } from '../../../collector/capture/importer.ts'
+import type { Logger } from '../../../core/logger.ts'
+import { ApiError } from '../../errors.ts'
+import { requireRole } from '../attacks/access.ts'
+import { CAPTURE_TYPES, ImportReportSchema, UploadQuery } from './schemas.ts'
+
+/**
+ * POST /pcaps: a sensor (or an admin) uploads one capture as the raw request body — pcap, pcapng
+ * or either gzipped — and gets the import summary. The body is streamed to a temporary file
+ * under the data directory (never held in memory) with the size limit HOLOWATCH_PCAP_UPLOAD_MAX_MB
+ * enforced while it arrives, then imported like `holowatch import-pcap` does it: idempotent by
+ * SHA-256, so a sensor retrying an upload never doubles its flows.
+ */
+export default async function pcapRoutes(app: FastifyInstance) {
+  const maxBytes = app.config.pcapUploadMaxMb * 1024 * 1024
+  const uploads = join(app.config.dataDir, 'pcap-uploads')
+  const importer = createPcapImporter(app.config, { clickhouse: app.clickhouse, logger: app.log as unknown as Logger }, 'api')
+  importer.start()
+  app.addHook('onClose', () => importer.stop())
+
+  // The body stays a stream: the route reads it. Fastify's bodyLimit does not apply to it.
+  app.addContentTypeParser([...CAPTURE_TYPES], (_request, payload, done) => done(null, payload))
+
+  app.post<{ Querystring: Static<typeof UploadQuery> }>(
+    '/pcaps',
+    {
+      schema: {
+        tags: ['pcaps'],
+        summary: 'Upload a capture (pcap, pcapng, gzip) to import its flows and services',
+        querystring: UploadQuery,
+        consumes: [...CAPTURE_TYPES],
+        response: { 200: ImportReportSchema, 201: ImportReportSchema },
+      },
+    },
+    async (request, reply) => {
+      const caller = requireRole(request, ['sensor', 'admin'])
+      const sensor = caller.role === 'sensor' ? sensorName(caller.name) : (request.query.sensor ?? sensorName(caller.name))
+      if (caller.role === 'sensor' && request.query.sensor && request.query.sensor !== sensor) {
+        throw new ApiError('forbidden', `a sensor token records its own name (${sensor}), not ${request.query.sensor}`)
+      }
+      const declared = Number(request.headers['content-length'] ?? NaN)
+      if (declared > maxBytes) throw new ApiError('payload_too_large', `the capture is ${declared} bytes; the limit is ${maxBytes} (HOLOWATCH_PCAP_UPLOAD_MAX_MB)`)
+      const type = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase()
+      if (!(CAPTURE_TYPES as readonly string[]).includes(type) || !isStream(request.body)) {
+        throw new ApiError('unsupported_media_type', `send the capture file itself as the body, with Content-Type ${CAPTURE_TYPES.join(', ')}`)
+      }
+
+      await mkdir(uploads, { recursive: true })
+      const path = join(uploads, `${randomUUID()}.upload`)
+      try {
+        await receive(request.body, path, maxBytes)
+        const report = await importer.importFile(path, { sensor, origin: 'api', force: request.query.force, fileName: request.query.name ?? 'upload' })
+        if (report.status === 'in_progress') throw new ApiError('conflict', `the same content is being imported right now (import ${report.id}); ask again when it is done`)
+        reply.code(report.status === 'imported' ? 201 : 200)
+        return report
+      } catch (err) {
+        if (err instanceof ApiError && err.code === 'payload_too_large') reply.header('connection', 'close')
+        if (err instanceof NotACaptureError) throw new ApiError('unprocessable', err.message)
+        if (err instanceof ImportWriteError) throw new ApiError('database_unavailable', 'the flows could not be stored now; upload the capture again later')
+        throw err
+      } finally {
+        await rm(path, { force: true })
+      }
+    },
+  )
+}
+
+/**
+ * Writes the body to `path`, failing with 413 as soon as it passes `maxBytes`. The request is
+ * left paused rather than destroyed, so that the client still gets the 413 answer (sent with
+ * Connection: close) instead of a reset connection.
+ */
+async function receive(body: Readable, path: string, maxBytes: number): Promise<void> {
+  const out = createWriteStream(path)
+  let seen = 0
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const stop = (err: Error) => {
+        body.off('data', onData)
+        body.off('end', resolve)
+        body.pause()
+        reject(err)
+      }
+      const onData = (chunk: Buffer) => {
+        seen += chunk.length
+        if (seen > maxBytes) return stop(new ApiError('payload_too_large', `the capture passed the limit of ${maxBytes} bytes (HOLOWATCH_PCAP_UPLOAD_MAX_MB)`))
+        if (!out.write(chunk)) {
+          body.pause()
+          out.once('drain', () => body.resume())
+        }
+      }
+      body.on('data', onData)
+      body.once('end', resolve)
+      body.once('error', stop)
+      out.once('error', stop)
+    })
+  } finally {
+    await new Promise<void>((resolve) => out.end(resolve))
+  }
+}
+
+function isStream(body: unknown): body is Readable {
+  return typeof (body as Readable | null)?.pipe === 'function'
+}
+
+/** A token name as a sensor name: characters outside the sensor alphabet become '-'. */
+function sensorName(name: string): string {
+  const cleaned = name.replace(/[^A-Za-z0-9_.:@-]/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 64)
+  return cleaned || 'sensor'
+}

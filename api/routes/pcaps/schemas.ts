@@ -1,0 +1,44 @@
+import { Type } from 'typebox'
+
+/** Media types accepted for an upload: the capture's bytes as they are (gzip recognised by content). */
+export const CAPTURE_TYPES = [
+  'application/vnd.tcpdump.pcap',
+  'application/x-pcapng',
+  'application/octet-stream',
+  'application/gzip',
+  'application/x-gzip',
+] as const
+
+export const UploadQuery = Type.Object(
+  {
+    sensor: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,63}$', description: 'sensor to record (admins only; a sensor token records its own name)' })),
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 255, description: 'file name to record (default: upload)' })),
+    force: Type.Optional(Type.Boolean({ description: 'import content that was imported before (its flows are then stored twice)' })),
+  },
+  { additionalProperties: false },
+)
+
+const Previous = Type.Object({
+  id: Type.String(), file: Type.String(), sensor: Type.String(), origin: Type.String(), started: Type.String(), finished: Type.Union([Type.String(), Type.Null()]),
+})
+
+export const ImportReportSchema = Type.Object({
+  id: Type.String({ description: 'the import (for already_imported: the earlier one)' }),
+  status: Type.Union([Type.Literal('imported'), Type.Literal('already_imported')]),
+  file: Type.String(),
+  sha256: Type.String(),
+  sensor: Type.String(),
+  size: Type.Integer(),
+  forced: Type.Boolean(),
+  format: Type.Union([Type.String(), Type.Null()]),
+  compressed: Type.Boolean(),
+  packets: Type.Integer(),
+  flows: Type.Integer(),
+  services: Type.Integer(),
+  skipped: Type.Record(Type.String(), Type.Integer(), { description: 'records and packets dropped, by reason' }),
+  stoppedBy: Type.Union([Type.String(), Type.Null()], { description: 'a structural error that ended reading early' }),
+  firstPacket: Type.Union([Type.String(), Type.Null()]),
+  lastPacket: Type.Union([Type.String(), Type.Null()]),
+  seconds: Type.Number(),
+  previous: Type.Optional(Previous),
+})

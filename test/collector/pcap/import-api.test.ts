@@ -1,0 +1,116 @@
+import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { Readable } from 'node:stream'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { buildApp, type App } from '../../../api/app.ts'
+import type { NewToken } from '../../../archive/tokens.ts'
+import { createMetricsRegistry } from '../../../core/metrics.ts'
+import { openTestDb, type TestDb } from '../../helpers/db.ts'
+import { SHARED } from './helpers.ts'
+
+// POST /api/v1/pcaps with real bearer tokens (the auth plugin) against the embedded engine.
+const ACTOR = { name: 'test-setup', role: 'admin', address: '127.0.0.1', via: 'cli' } as const
+const CALLERS: Record<string, NewToken> = {
+  sensor: { role: 'sensor', name: 'tap-east' },
+  admin: { role: 'admin', name: 'admin-token' },
+  analyst: { role: 'analyst', name: 'analyst-li' },
+}
+const gz = readFileSync(new URL('dev-capture.pcap.gz', SHARED))
+const pcapng = readFileSync(new URL('dev-capture.pcapng', SHARED))
+const FLOWS = 10_698
+
+describe('POST /api/v1/pcaps', () => {
+  let db: TestDb
+  let app: App
+  const tokens: Record<string, string> = {}
+  const upload = (who: string | undefined, body: Buffer, query = '', type = 'application/vnd.tcpdump.pcap') =>
+    app.inject({
+      method: 'POST', url: `/api/v1/pcaps${query}`, payload: body,
+      headers: { 'content-type': type, ...(who ? { authorization: `Bearer ${tokens[who]}` } : {}) },
+    })
+  const flowCount = async (sensor: string) =>
+    Number((await db.rows<{ n: string }>('SELECT count() AS n FROM flows WHERE sensor = {sensor:String}', { sensor }))[0]!.n)
+
+  beforeAll(async () => {
+    db = await openTestDb({ env: { HOLOWATCH_PCAP_UPLOAD_MAX_MB: '2' } })
+    app = await buildApp({ config: db.config, clickhouse: db.clickhouse, engine: 'embedded', metrics: createMetricsRegistry() }, { logger: false })
+    await app.ready()
+    for (const [who, spec] of Object.entries(CALLERS)) tokens[who] = (await app.tokens.create(spec, ACTOR)).token
+  })
+  afterAll(async () => {
+    await app.close()
+    await db.close()
+  })
+
+  it('is for sensor and admin tokens only', async () => {
+    expect((await upload(undefined, gz)).statusCode).toBe(401)
+    const analyst = await upload('analyst', gz)
+    expect(analyst.statusCode).toBe(403)
+    expect(analyst.headers['content-type']).toContain('application/problem+json')
+    expect(await flowCount('tap-east')).toBe(0)
+  })
+
+  it('a sensor uploads a gzipped pcap: flows under its own name, services, a summary; the same upload again adds nothing', async () => {
+    const first = await upload('sensor', gz, '?name=east-0001.pcap.gz', 'application/gzip')
+    expect(first.statusCode).toBe(201)
+    expect(first.json()).toMatchObject({
+      status: 'imported', file: 'east-0001.pcap.gz', sensor: 'tap-east', format: 'pcap', compressed: true,
+      packets: 16_987, flows: FLOWS, services: 3, skipped: {}, stoppedBy: null, size: gz.length,
+      firstPacket: '2026-11-22T12:08:31.607231000Z',
+    })
+    expect(await flowCount('tap-east')).toBe(FLOWS)
+
+    const retry = await upload('sensor', gz, '?name=east-0001-retry.pcap.gz', 'application/octet-stream')
+    expect(retry.statusCode).toBe(200)
+    expect(retry.json()).toMatchObject({ status: 'already_imported', id: first.json().id, previous: { file: 'east-0001.pcap.gz', origin: 'api', sensor: 'tap-east' } })
+    expect(await flowCount('tap-east')).toBe(FLOWS)
+
+    const services = await db.rows<{ port: number; sensors: string[]; product: string }>(
+      "SELECT port, sensors, product FROM observed_services_current WHERE addr = toIPv6('::ffff:10.77.0.10') ORDER BY port")
+    expect(services).toEqual([
+      { port: 22, sensors: ['tap-east'], product: 'OpenSSH_9.2p1' },
+      { port: 80, sensors: ['tap-east'], product: 'SimpleHTTP/0.6 Python/3.11.2' },
+    ])
+  })
+
+  it('an admin names the sensor and may force a re-import; a sensor cannot pose as another', async () => {
+    const forced = await upload('admin', gz, '?sensor=lab-1&force=true')
+    expect(forced.statusCode).toBe(201)
+    expect(forced.json()).toMatchObject({ status: 'imported', sensor: 'lab-1', forced: true, flows: FLOWS })
+    expect(await flowCount('lab-1')).toBe(FLOWS)
+    const pose = await upload('sensor', pcapng, '?sensor=lab-1')
+    expect(pose.statusCode).toBe(403)
+    const imports = await db.rows<{ sensor: string; status: string; origin: string; forced: boolean }>(
+      "SELECT sensor, status, origin, forced FROM pcap_imports_current ORDER BY started")
+    expect(imports).toEqual([
+      { sensor: 'tap-east', status: 'done', origin: 'api', forced: false },
+      { sensor: 'lab-1', status: 'done', origin: 'api', forced: true },
+    ])
+  })
+
+  it('refuses what is not a capture (422), too big (413) and other media types (415), as problem+json', async () => {
+    const text = await upload('sensor', Buffer.from('hello, this is not a capture'))
+    expect(text.statusCode).toBe(422)
+    expect(text.json()).toMatchObject({ code: 'unprocessable', detail: expect.stringContaining('not a pcap or pcapng file') })
+    const big = await upload('sensor', Buffer.concat([pcapng, pcapng]))
+    expect(big.statusCode).toBe(413)
+    expect(big.json()).toMatchObject({ code: 'payload_too_large', detail: expect.stringContaining('HOLOWATCH_PCAP_UPLOAD_MAX_MB') })
+    // Streamed without a Content-Length: the limit is enforced while the body arrives.
+    const streamed = await app.inject({
+      method: 'POST', url: '/api/v1/pcaps', payload: Readable.from([pcapng, pcapng]),
+      headers: { 'content-type': 'application/octet-stream', authorization: `Bearer ${tokens.sensor}` },
+    })
+    expect(streamed.statusCode).toBe(413)
+    expect(readdirSync(join(db.dir, 'pcap-uploads'))).toEqual([]) // the partial upload is gone
+    const json = await upload('sensor', Buffer.from('{}'), '', 'application/json')
+    expect(json.statusCode).toBe(415)
+    expect(await flowCount('tap-east')).toBe(FLOWS)
+  })
+
+  it('a pcapng upload of the same packets is other content: imported, with the same flows', async () => {
+    const res = await upload('sensor', pcapng, '?name=east.pcapng', 'application/x-pcapng')
+    expect(res.statusCode).toBe(201)
+    expect(res.json()).toMatchObject({ format: 'pcapng', packets: 16_987, flows: FLOWS })
+    expect(await flowCount('tap-east')).toBe(2 * FLOWS)
+  })
+})
