@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util'
 import { startApiServer } from '../../api/server.ts'
+import { startPcapInboxStage } from '../../collector/capture/inbox-stage.ts'
 import { ensureFirstAdminToken } from '../../archive/tokens.ts'
 import { engineOf } from '../../core/clickhouse.ts'
 import { createLogger } from '../../core/logger.ts'
@@ -29,6 +30,7 @@ Run 'holowatch config --check' to see every setting.`,
     const metrics = createMetricsRegistry()
     const stages: Stage[] = [{ name: 'clickhouse', stop: () => clickhouse.close() }]
     try {
+      if (config.pcapInbox) stages.push(await startPcapInboxStage(config, { clickhouse, logger }))
       const api = await startApiServer({ config, clickhouse, engine, metrics }, logger)
       stages.push({ name: 'api', stop: () => api.close() })
       logger.info({ url: api.url, docs: `${api.url}/docs` }, 'holowatch is serving')
