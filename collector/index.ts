@@ -2,29 +2,46 @@ import type { ClickHouseClient } from '@clickhouse/client'
 import type { Config } from '../core/config.ts'
 import type { Logger } from '../core/logger.ts'
 import type { Registry } from '../core/metrics.ts'
-import { createUdpListener, type PacketDecoder, type UdpListener } from './udp/listener.ts'
+import { createNetflowDecoder, type ExporterStats } from './netflow/index.ts'
+import { registerDecoderMetrics } from './netflow/metrics.ts'
+import { createUdpListener, type UdpListener } from './udp/listener.ts'
 import { createFlowWriter, defaultWriterConfig, type FlowWriter } from './writer/index.ts'
 
 export type { FlowRecord } from './flows/record.ts'
 export type { FlowWriter } from './writer/index.ts'
 
+/** One exporter as operators see it: what arrived on the socket and what the decoder made of it. */
+export interface ExporterView extends Omit<ExporterStats, 'firstSeen' | 'lastSeen'> {
+  firstSeen: string
+  lastSeen: string
+  datagrams: number
+  bytes: number
+  /** Datagrams refused because the exporter is not on HOLOWATCH_EXPORTERS_ALLOW. */
+  refused: number
+  templates: number
+  domains: number[]
+}
+
 export interface Collector {
   writer: FlowWriter
   listener: UdpListener
+  /** Every exporter heard from (or refused), most recently seen first. */
+  exporters(): ExporterView[]
   start(): Promise<void>
   /** Stops listening, then flushes the writer (spooling what ClickHouse cannot take now). */
   stop(): Promise<void>
 }
 
+const EXPIRE_INTERVAL_MS = 1000
+
 /**
- * The collector stage: UDP listeners → decoder → writer → ClickHouse. The decoder is passed in
- * (NetFlow v5/v9/IPFIX in production) so that this file only wires the parts together.
+ * The collector stage: UDP listeners → NetFlow/IPFIX decoder → writer → ClickHouse. This file
+ * only wires the parts together and publishes their state.
  */
-export function createCollector(
-  config: Config,
-  deps: { clickhouse: ClickHouseClient; logger: Logger; metrics?: Registry; decoder: PacketDecoder },
-): Collector {
+export function createCollector(config: Config, deps: { clickhouse: ClickHouseClient; logger: Logger; metrics?: Registry }): Collector {
   const logger = deps.logger.child({ stage: 'collector' })
+  const decoder = createNetflowDecoder()
+  if (deps.metrics) registerDecoderMetrics(deps.metrics, decoder)
   const writer = createFlowWriter(
     {
       ...defaultWriterConfig(config.dataDir),
@@ -42,16 +59,48 @@ export function createCollector(
       receiveBufferBytes: config.udpReceiveBuffer,
       allowedExporters: config.exportersAllow,
     },
-    { decoder: deps.decoder, sink: writer, logger },
+    { decoder, sink: writer, logger },
   )
+  // Data sets waiting for a template expire even when their exporter goes quiet.
+  let expiry: NodeJS.Timeout | undefined
+
   return {
     writer,
     listener,
+    exporters() {
+      const decoded = new Map(decoder.exporters().map((e) => [e.exporter, e]))
+      const views: ExporterView[] = []
+      for (const [exporter, traffic] of listener.exporters()) {
+        const d = decoded.get(exporter)
+        views.push({
+          exporter,
+          firstSeen: new Date(d?.firstSeen ?? traffic.lastSeen).toISOString(),
+          lastSeen: new Date(traffic.lastSeen).toISOString(),
+          datagrams: traffic.datagrams,
+          bytes: traffic.bytes,
+          refused: traffic.refused,
+          packets: d?.packets ?? { netflow5: 0, netflow9: 0, ipfix: 0 },
+          flows: d?.flows ?? 0,
+          drops: d?.drops ?? {},
+          templateMisses: d?.templateMisses ?? 0,
+          sequenceGaps: d?.sequenceGaps ?? 0,
+          lostFlows: d?.lostFlows ?? 0,
+          lostPackets: d?.lostPackets ?? 0,
+          sequenceResets: d?.sequenceResets ?? 0,
+          templates: d?.templates ?? 0,
+          domains: d?.domains ?? [],
+        })
+      }
+      return views.sort((a, b) => b.lastSeen.localeCompare(a.lastSeen))
+    },
     async start() {
       writer.start()
       await listener.start()
+      expiry = setInterval(() => decoder.expire(Date.now()), EXPIRE_INTERVAL_MS)
+      expiry.unref()
     },
     async stop() {
+      clearInterval(expiry)
       await listener.stop()
       await writer.stop()
     },

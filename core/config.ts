@@ -118,8 +118,9 @@ function parseSetting(spec: SettingSpec, raw: string): unknown {
         .filter(Boolean)
     case 'port': {
       const port = strictInt(value)
-      if (port === undefined || port < 1 || port > 65535) {
-        throw new ConfigError(spec.env, `expected a TCP/UDP port from 1 to 65535, got "${raw}"`)
+      const lowest = spec.min ?? 1
+      if (port === undefined || port < lowest || port > 65535) {
+        throw new ConfigError(spec.env, `expected a TCP/UDP port from ${lowest} to 65535, got "${raw}"`)
       }
       return port
     }

@@ -66,8 +66,20 @@ export const SETTINGS = {
     default: '::',
     doc: "Address the NetFlow/IPFIX listeners bind ('::' = every IPv4 and IPv6 address).",
   },
-  netflowPort: { env: 'HOLOWATCH_NETFLOW_PORT', kind: 'port', default: '2055', doc: 'UDP port for NetFlow v5/v9 (any version is accepted).' },
-  ipfixPort: { env: 'HOLOWATCH_IPFIX_PORT', kind: 'port', default: '4739', doc: 'UDP port for IPFIX (any version is accepted).' },
+  netflowPort: {
+    env: 'HOLOWATCH_NETFLOW_PORT',
+    kind: 'port',
+    default: '2055',
+    min: 0,
+    doc: 'UDP port for NetFlow v5/v9 (any version is accepted); 0 picks a free port (logged at start).',
+  },
+  ipfixPort: {
+    env: 'HOLOWATCH_IPFIX_PORT',
+    kind: 'port',
+    default: '4739',
+    min: 0,
+    doc: 'UDP port for IPFIX (any version is accepted); 0 picks a free port (logged at start).',
+  },
   udpReceiveBuffer: {
     env: 'HOLOWATCH_UDP_RECEIVE_BUFFER',
     kind: 'int',

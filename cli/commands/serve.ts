@@ -8,15 +8,18 @@ import { createMetricsRegistry } from '../../core/metrics.ts'
 import type { Command } from '../command.ts'
 import { configFrom, openMigrated } from '../context.ts'
 import { runUntilSignal, type Stage } from '../lifecycle.ts'
+import { startCollectorStage, startDetectionStage } from '../stages.ts'
 
 export const serveCommand: Command = {
   name: 'serve',
-  summary: 'run everything in one process: migrate, then the API and dashboard',
+  summary: 'run everything in one process: migrate, then the collector, detection, the API and dashboard',
   usage: `Usage: holowatch serve [--config FILE]
 
 Opens ClickHouse (the embedded engine on HOLOWATCH_DATA_DIR unless CLICKHOUSE_URL is set),
-applies pending migrations, then serves the API, /healthz, /readyz and /metrics on
-HOLOWATCH_API_HOST:HOLOWATCH_API_PORT. SIGINT or SIGTERM stops it cleanly (exit code 0).
+applies pending migrations, then listens for NetFlow v5/v9 and IPFIX on UDP
+HOLOWATCH_NETFLOW_PORT and HOLOWATCH_IPFIX_PORT, runs live detection, and serves the API,
+/healthz, /readyz and /metrics on HOLOWATCH_API_HOST:HOLOWATCH_API_PORT. SIGINT or SIGTERM
+stops it cleanly (exit code 0): listeners close, queued flows are written or spooled.
 Run 'holowatch config --check' to see every setting.`,
   async run(args) {
     const { values } = parseArgs({ args, options: { config: { type: 'string' } } })
@@ -30,12 +33,15 @@ Run 'holowatch config --check' to see every setting.`,
     const metrics = createMetricsRegistry()
     const stages: Stage[] = [{ name: 'clickhouse', stop: () => clickhouse.close() }]
     try {
+      const { collector, stage } = await startCollectorStage(config, { clickhouse, logger, metrics })
+      stages.push(stage)
+      stages.push(startDetectionStage(config, { clickhouse, logger, metrics }))
       if (config.pcapInbox) stages.push(await startPcapInboxStage(config, { clickhouse, logger }))
-      const api = await startApiServer({ config, clickhouse, engine, metrics }, logger)
+      const api = await startApiServer({ config, clickhouse, engine, metrics, collector }, logger)
       stages.push({ name: 'api', stop: () => api.close() })
       logger.info({ url: api.url, docs: `${api.url}/docs` }, 'holowatch is serving')
     } catch (err) {
-      await clickhouse.close()
+      for (const stage of stages.reverse()) await stage.stop().catch(() => undefined)
       throw err
     }
     return runUntilSignal(stages, logger)

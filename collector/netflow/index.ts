@@ -66,7 +66,7 @@ export function createNetflowDecoder(limits: Partial<NetflowLimits> = {}): Netfl
       for (const session of state.sessions.values()) {
         const t = templates.get(session.exporter) ?? { templates: 0, domains: [] }
         t.templates += session.templates.size
-        t.domains.push(session.domain)
+        if (!t.domains.includes(session.domain)) t.domains.push(session.domain)
         templates.set(session.exporter, t)
       }
       return [...state.exporters.values()].map((s) => ({

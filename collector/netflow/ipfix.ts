@@ -6,6 +6,7 @@ import { countDrop, type ExporterStats } from './stats.ts'
 import type { FieldSpec } from './template.ts'
 import { install } from './v9.ts'
 
+const VERSION = 'ipfix'
 const HEADER = 16
 const TEMPLATE_SET = 2
 const OPTIONS_TEMPLATE_SET = 3
@@ -21,8 +22,8 @@ export function decodeIpfix(buf: Buffer, exporter: string, receivedAt: number, s
   if (length < HEADER || length > buf.length) return countDrop(stats, 'bad_length')
   const sequence = buf.readUInt32BE(8)
   const domain = buf.readUInt32BE(12)
-  const session = state.session(exporter, domain, receivedAt)
-  const ctx: PacketContext = { kind: 'ipfix', exporter, domain, receivedAt, exportMs: buf.readUInt32BE(4) * 1000, uptimeMs: -1 }
+  const session = state.session(exporter, VERSION, domain, receivedAt)
+  const ctx: PacketContext = { kind: VERSION, exporter, domain, receivedAt, exportMs: buf.readUInt32BE(4) * 1000, uptimeMs: -1 }
   let learned = false
   let records = 0
   let flowRecords = 0

@@ -1,7 +1,7 @@
 import type { FlowRecord } from '../flows/record.ts'
 import { decodeDataSet } from './records.ts'
 import { newSession, type PacketContext, type Session } from './session.ts'
-import { countDrop, newExporterStats, type ExporterStats } from './stats.ts'
+import { countDrop, newExporterStats, type ExporterStats, type ExportVersion } from './stats.ts'
 import type { Template } from './template.ts'
 
 /** Bounds on what hostile or broken exporters can make the decoder hold. */
@@ -47,8 +47,9 @@ export class DecoderState {
     return stats
   }
 
-  session(exporter: string, domain: number, now: number): Session {
-    const key = `${exporter}/${domain}`
+  /** The state of (exporter, version, source id / observation domain): v9 and IPFIX templates never mix. */
+  session(exporter: string, version: ExportVersion, domain: number, now: number): Session {
+    const key = `${exporter}/${version}/${domain}`
     let session = this.sessions.get(key)
     if (!session) {
       if (this.sessions.size >= this.limits.maxDomains) {

@@ -4,6 +4,7 @@ import { observeSequence } from './session.ts'
 import type { DecoderState } from './state.ts'
 import { countDrop, type ExporterStats } from './stats.ts'
 
+const VERSION = 'netflow5'
 const HEADER = 24
 const RECORD = 48
 const MAX_RECORDS = 30
@@ -22,7 +23,7 @@ export function decodeV5(buf: Buffer, exporter: string, receivedAt: number, stat
   const domain = (buf[20]! << 8) | buf[21]!
   const interval = buf.readUInt16BE(22) & 0x3fff
   const rate = interval > 1 ? interval : 1
-  const session = state.session(exporter, domain, receivedAt)
+  const session = state.session(exporter, VERSION, domain, receivedAt)
 
   for (let i = 0, o = HEADER; i < count; i++, o += RECORD) {
     const protocol = buf[o + 38]!
@@ -43,7 +44,7 @@ export function decodeV5(buf: Buffer, exporter: string, receivedAt: number, stat
       timeEnd: exportMs - ((uptime - buf.readUInt32BE(o + 28)) | 0),
       sensor: exporter,
       exporter,
-      sourceKind: 'netflow5',
+      sourceKind: VERSION,
       observationDomain: domain,
       srcAddr: ipv4At(buf, o),
       dstAddr: ipv4At(buf, o + 4),

@@ -5,6 +5,7 @@ import type { DecoderState } from './state.ts'
 import { countDrop, type ExporterStats } from './stats.ts'
 import { compileTemplate, type FieldSpec } from './template.ts'
 
+const VERSION = 'netflow9'
 const HEADER = 20
 
 /**
@@ -16,8 +17,8 @@ export function decodeV9(buf: Buffer, exporter: string, receivedAt: number, stat
   const uptimeMs = buf.readUInt32BE(4)
   const sequence = buf.readUInt32BE(12)
   const domain = buf.readUInt32BE(16)
-  const session = state.session(exporter, domain, receivedAt)
-  const ctx: PacketContext = { kind: 'netflow9', exporter, domain, receivedAt, exportMs: buf.readUInt32BE(8) * 1000, uptimeMs }
+  const session = state.session(exporter, VERSION, domain, receivedAt)
+  const ctx: PacketContext = { kind: VERSION, exporter, domain, receivedAt, exportMs: buf.readUInt32BE(8) * 1000, uptimeMs }
   let learned = false
 
   for (let o = HEADER; o + 4 <= buf.length; ) {

@@ -82,9 +82,13 @@ export function createUdpListener(config: UdpListenerConfig, deps: { decoder: Pa
         socket.on('message', (msg, rinfo) => onMessage(msg, rinfo.address))
         socket.on('error', (err) => deps.logger.error({ err, port }, 'UDP socket error'))
         await new Promise<void>((resolve, reject) => {
-          socket.once('error', reject)
+          const failed = (err: NodeJS.ErrnoException) => {
+            socket.close()
+            reject(new Error(`cannot listen for NetFlow/IPFIX on UDP ${config.host} port ${port}: ${err.code ?? err.message}`))
+          }
+          socket.once('error', failed)
           socket.bind(port, config.host, () => {
-            socket.off('error', reject)
+            socket.off('error', failed)
             resolve()
           })
         })

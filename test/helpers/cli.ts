@@ -1,13 +1,17 @@
 import { spawn, type ChildProcess } from 'node:child_process'
+import { createSocket } from 'node:dgram'
 import { createServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
 
 export const HOLOWATCH_BIN = fileURLToPath(new URL('../../bin/holowatch.js', import.meta.url))
 
+/** Tests run side by side: collectors listen on free UDP ports unless a test names its own. */
+const TEST_ENV = { HOLOWATCH_NETFLOW_PORT: '0', HOLOWATCH_IPFIX_PORT: '0' }
+
 /** Runs `holowatch ARGS` to completion and returns its exit code and output. */
 export function runCli(args: string[], env: Record<string, string> = {}, timeoutMs = 60_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [HOLOWATCH_BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, [HOLOWATCH_BIN, ...args], { env: { ...process.env, ...TEST_ENV, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
@@ -25,7 +29,7 @@ export function runCli(args: string[], env: Record<string, string> = {}, timeout
 
 /** Starts a long-running `holowatch ARGS`; output accumulates in the returned buffers. */
 export function startCli(args: string[], env: Record<string, string> = {}): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, [HOLOWATCH_BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, [HOLOWATCH_BIN, ...args], { env: { ...process.env, ...TEST_ENV, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
   let out = ''
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()))
   child.stderr?.on('data', (d: Buffer) => (out += d.toString()))
@@ -42,6 +46,18 @@ export function freePort(): Promise<number> {
       const address = server.address()
       const port = typeof address === 'object' && address ? address.port : 0
       server.close(() => resolve(port))
+    })
+  })
+}
+
+/** A UDP port free on 127.0.0.1 right now. */
+export function freeUdpPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const socket = createSocket('udp4')
+    socket.once('error', reject)
+    socket.bind(0, '127.0.0.1', () => {
+      const { port } = socket.address()
+      socket.close(() => resolve(port))
     })
   })
 }

@@ -95,6 +95,20 @@ describe('softflowd exports decode to the totals nfdump found', () => {
     expect(v9v4.filter((k) => !v5.has(k))).toEqual([])
   })
 
+  it('one exporter sending v5, v9 and IPFIX at once (same template ids, same domain) decodes each to its own totals', () => {
+    const decoder = createNetflowDecoder()
+    const streams = (['softflowd-v5.pcap', 'softflowd-v9.pcap', 'softflowd-ipfix.pcap'] as const).map((f) => exportDatagrams(f))
+    const flows: FlowRecord[] = []
+    for (let i = 0; i < Math.max(...streams.map((s) => s.length)); i++) {
+      for (const s of streams) if (s[i]) flows.push(...decoder.decode(s[i]!.payload, '192.0.2.7', s[i]!.at))
+    }
+    for (const [kind, version] of [['netflow5', 'v5'], ['netflow9', 'v9'], ['ipfix', 'ipfix']] as const) {
+      const mine = flows.filter((f) => f.sourceKind === kind)
+      expect([mine.length, sum(mine, 'packets'), sum(mine, 'bytes')]).toEqual([TOTALS[version]!.flows, TOTALS[version]!.packets, TOTALS[version]!.bytes])
+    }
+    expect(decoder.exporters()[0]).toMatchObject({ drops: {}, sequenceGaps: 0, domains: [0] })
+  })
+
   it('flow times fall inside the capture (2026-11-22 12:08:31 UTC, about 30 s) and end after they start', () => {
     const captureStart = Date.UTC(2026, 10, 22, 12, 8, 30)
     for (const file of ['softflowd-v5.pcap', 'softflowd-v9.pcap', 'softflowd-ipfix.pcap']) {
