@@ -2,6 +2,7 @@ import { ConfigError } from '../core/config.ts'
 import { MigrationError } from '../sql/migrate.ts'
 import { UsageError, wantsHelp, type Command } from './command.ts'
 import { collectCommand } from './commands/collect.ts'
+import { archiveCommand } from './commands/archive.ts'
 import { configCommand } from './commands/config.ts'
 import { detectCommand } from './commands/detect.ts'
 import { importPcapCommand } from './commands/import-pcap.ts'
@@ -11,7 +12,7 @@ import { threatIntelCommand } from './commands/threat-intel.ts'
 import { tokenCommand } from './commands/token.ts'
 import { versionCommand } from './commands/version.ts'
 
-const COMMANDS: Command[] = [serveCommand, collectCommand, migrateCommand, detectCommand, importPcapCommand, threatIntelCommand, tokenCommand, configCommand, versionCommand]
+const COMMANDS: Command[] = [serveCommand, collectCommand, migrateCommand, detectCommand, importPcapCommand, threatIntelCommand, tokenCommand, archiveCommand, configCommand, versionCommand]
 
 function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length))

@@ -4,7 +4,7 @@ import { Type, type TObject, type TSchema } from 'typebox'
 import type { ArchiveObject, Kind } from '../../../archive/kinds.ts'
 import { etagOf, type ArchiveService, type Scope } from '../../../archive/service.ts'
 import { ApiError } from '../../errors.ts'
-import { callerOf, requireRole, type Role } from '../attacks/access.ts'
+import { callerOf, requireRole, scopeOrgs, type Role } from '../attacks/access.ts'
 import { actorOf } from './actor.ts'
 import { AsOf, historyOf, listOf } from './schemas.ts'
 
@@ -39,7 +39,7 @@ const problems = { 400: Problem, 401: Problem, 403: Problem, 404: Problem }
 
 export function scopeOf(request: FastifyRequest): Scope {
   const caller = callerOf(request)
-  return caller.role === 'owner' ? caller.orgs : null
+  return caller.role === 'owner' ? scopeOrgs(caller) : null
 }
 
 function asOfMs(text: string | undefined): number | undefined {

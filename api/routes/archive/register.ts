@@ -6,6 +6,7 @@ import localityRoutes from '../localities/index.ts'
 import organisationRoutes from '../organisations/index.ts'
 import sectorRoutes from '../sectors/index.ts'
 import tokenRoutes from '../tokens/index.ts'
+import importExportRoutes from './import-export.ts'
 
 /**
  * Everything the archive issue serves under /api/v1: tokens, the archive (sectors, localities,
@@ -21,4 +22,5 @@ export default async function archiveApi(app: FastifyInstance) {
   await app.register(organisationRoutes, { prefix, service })
   await app.register(assetRoutes, { prefix, service })
   await app.register(auditRoutes, { prefix })
+  await app.register(importExportRoutes, { prefix, service })
 }

@@ -1,0 +1,78 @@
+import { readFile, writeFile } from 'node:fs/promises'
+import { basename } from 'node:path'
+import { parseArgs } from 'node:util'
+import { cliActor } from '../../archive/cli-actor.ts'
+import { exportArchive, type ExportFormat } from '../../archive/export.ts'
+import { importArchive, readArchiveFile, type ImportReport } from '../../archive/import.ts'
+import { createArchiveService } from '../../archive/service.ts'
+import { UsageError, type Command } from '../command.ts'
+import { configFrom, openMigrated } from '../context.ts'
+
+export const archiveCommand: Command = {
+  name: 'archive',
+  summary: 'import the archive from CSV/XLSX (all or nothing) or export it to CSV, XLSX or JSON',
+  usage: `Usage: holowatch archive import FILE [--dry-run] [--config FILE]
+       holowatch archive export [--format csv|xlsx|json] [--headers en|zh] [--out FILE]
+                                [--organisation ID] [--sector CODE] [--locality CODE] [--status active|decommissioned]
+
+'import' reads a CSV (UTF-8 or GB18030) or XLSX file with one row per asset and its organisation's
+columns, English or Chinese headers (template: docs/archive-import-template.csv, columns:
+docs/archive-import.md). Every row is checked first; if any is wrong, every problem is printed
+(row, column, reason) and nothing is written (exit code 1). --dry-run checks and reports only.
+Rows that change nothing are skipped; the import is audited as cli:<user>.
+'export' writes the archive (or the filtered part) to FILE or standard output.`,
+  async run(args) {
+    const { values, positionals } = parseArgs({
+      args, allowPositionals: true,
+      options: {
+        'dry-run': { type: 'boolean' }, format: { type: 'string' }, headers: { type: 'string' }, out: { type: 'string' },
+        organisation: { type: 'string' }, sector: { type: 'string' }, locality: { type: 'string' }, status: { type: 'string' }, config: { type: 'string' },
+      },
+    })
+    const [action, file] = positionals
+    if (action !== 'import' && action !== 'export') throw new UsageError('expected import or export')
+    if (action === 'import' && !file) throw new UsageError('import needs a FILE')
+    const format = (values.format ?? (values.out?.match(/\.(csv|xlsx|json)$/i)?.[1]?.toLowerCase() ?? 'csv')) as ExportFormat
+    if (!['csv', 'xlsx', 'json'].includes(format)) throw new UsageError('--format is csv, xlsx or json')
+    if (values.headers && !['en', 'zh'].includes(values.headers)) throw new UsageError('--headers is en or zh')
+    let bytes: Buffer | undefined
+    if (action === 'import') bytes = await readFile(file!)
+    const { clickhouse } = await openMigrated(configFrom(values.config))
+    try {
+      const service = createArchiveService(clickhouse)
+      if (action === 'export') {
+        const out = await exportArchive(service.repo, {
+          organisation: values.organisation, sector: values.sector, locality: values.locality, status: values.status, scopeOrgs: [],
+        }, format, (values.headers as 'en' | 'zh' | undefined) ?? 'en')
+        if (values.out) {
+          await writeFile(values.out, out.body)
+          console.error(`archive exported to ${values.out}`)
+        } else process.stdout.write(out.body)
+        return 0
+      }
+      let rows: string[][]
+      try {
+        rows = await readArchiveFile(bytes!)
+      } catch (err) {
+        console.error(`holowatch archive: ${file} cannot be read as CSV or XLSX: ${(err as Error).message}`)
+        return 1
+      }
+      console.error(`read ${Math.max(rows.length - 1, 0)} rows from ${file}; checking every row against the archive…`)
+      const report = await importArchive(clickhouse, service, rows, { dryRun: values['dry-run'] ?? false, actor: cliActor(), source: basename(file!) })
+      printReport(report)
+      return report.problems.length > 0 ? 1 : 0
+    } finally {
+      await clickhouse.close()
+    }
+  },
+}
+
+function printReport(r: ImportReport): void {
+  for (const p of r.problems) console.error(`  row ${p.row}, ${p.column || '-'}: ${p.reason}`)
+  for (const o of r.overlaps) console.error(`  row ${o.row}: note: ${o.network} overlaps ${o.other_network} of asset ${o.other_asset_id}`)
+  const counts = `${r.rows} rows: ${r.created.organisations} organisations and ${r.created.assets} assets new, ` +
+    `${r.updated.organisations} organisations and ${r.updated.assets} assets changed, ${r.unchanged} unchanged`
+  if (r.problems.length > 0) console.log(`${r.problems.length} problem(s); nothing was written. ${counts} once fixed.`)
+  else if (r.dry_run) console.log(`dry run: no problems; ${counts}. Nothing was written.`)
+  else console.log(`imported: ${counts}.`)
+}
