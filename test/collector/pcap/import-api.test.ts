@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildApp, type App } from '../../../api/app.ts'
 import type { NewToken } from '../../../archive/tokens.ts'
 import { createMetricsRegistry } from '../../../core/metrics.ts'
+import { reloadArchiveDictionary, seedAsset, seedOrganisation } from '../../helpers/archive-seed.ts'
 import { openTestDb, type TestDb } from '../../helpers/db.ts'
 import { SHARED } from './helpers.ts'
 
@@ -18,6 +19,8 @@ const CALLERS: Record<string, NewToken> = {
 const gz = readFileSync(new URL('dev-capture.pcap.gz', SHARED))
 const pcapng = readFileSync(new URL('dev-capture.pcapng', SHARED))
 const FLOWS = 10_698
+const LAB = '0a000000-0000-4000-8000-0000000000aa'
+const LAB_WEB = '0b000000-0000-4000-8000-0000000000aa'
 
 describe('POST /api/v1/pcaps', () => {
   let db: TestDb
@@ -33,6 +36,10 @@ describe('POST /api/v1/pcaps', () => {
 
   beforeAll(async () => {
     db = await openTestDb({ env: { HOLOWATCH_PCAP_UPLOAD_MAX_MB: '2' } })
+    // The lab's web/SSH server is an archive asset: its services must carry the attribution.
+    await seedOrganisation(db.clickhouse, { id: LAB, name: 'Lab School', sector: 'education', locality: 'east-street' })
+    await seedAsset(db.clickhouse, { id: LAB_WEB, org_id: LAB, name: 'lab web', grade: 'important', networks: ['10.77.0.10/32'] })
+    await reloadArchiveDictionary(db.clickhouse)
     app = await buildApp({ config: db.config, clickhouse: db.clickhouse, engine: 'embedded', metrics: createMetricsRegistry() }, { logger: false })
     await app.ready()
     for (const [who, spec] of Object.entries(CALLERS)) tokens[who] = (await app.tokens.create(spec, ACTOR)).token
@@ -65,11 +72,13 @@ describe('POST /api/v1/pcaps', () => {
     expect(retry.json()).toMatchObject({ status: 'already_imported', id: first.json().id, previous: { file: 'east-0001.pcap.gz', origin: 'api', sensor: 'tap-east' } })
     expect(await flowCount('tap-east')).toBe(FLOWS)
 
-    const services = await db.rows<{ port: number; sensors: string[]; product: string }>(
-      "SELECT port, sensors, product FROM observed_services_current WHERE addr = toIPv6('::ffff:10.77.0.10') ORDER BY port")
+    const services = await db.rows<{ addr: string; port: number; sensors: string[]; product: string; asset_id: string; org_id: string; sector: string; grade: string }>(
+      'SELECT addr, port, sensors, product, asset_id, org_id, sector, grade FROM observed_services_current ORDER BY addr, port')
     expect(services).toEqual([
-      { port: 22, sensors: ['tap-east'], product: 'OpenSSH_9.2p1' },
-      { port: 80, sensors: ['tap-east'], product: 'SimpleHTTP/0.6 Python/3.11.2' },
+      { addr: '::ffff:10.77.0.10', port: 22, sensors: ['tap-east'], product: 'OpenSSH_9.2p1', asset_id: LAB_WEB, org_id: LAB, sector: 'education', grade: 'important' },
+      { addr: '::ffff:10.77.0.10', port: 80, sensors: ['tap-east'], product: 'SimpleHTTP/0.6 Python/3.11.2', asset_id: LAB_WEB, org_id: LAB, sector: 'education', grade: 'important' },
+      // Outside the archive: no attribution.
+      { addr: '::ffff:10.77.0.11', port: 6379, sensors: ['tap-east'], product: '', asset_id: '00000000-0000-0000-0000-000000000000', org_id: '00000000-0000-0000-0000-000000000000', sector: '', grade: '' },
     ])
   })
 
