@@ -1,0 +1,48 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { runCli } from '../helpers/cli.ts'
+
+// The token and archive commands, run as a user would, on their own embedded data directory.
+describe('holowatch token and archive commands', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'holowatch-cli-'))
+  const env = { HOLOWATCH_DATA_DIR: join(dir, 'data'), HOLOWATCH_LOG_LEVEL: 'silent' }
+  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+  it('creates, lists and revokes tokens; the secret is printed once and never listed', async () => {
+    const created = await runCli(['token', 'create', 'analyst wang', '--role', 'analyst'], env)
+    expect(created.code, created.stderr).toBe(0)
+    const token = /hw_[A-Za-z0-9_-]{43}/.exec(created.stdout)?.[0]
+    expect(token).toBeDefined()
+    const id = /id ([0-9a-f-]{36})/.exec(created.stdout)![1]!
+    const list = await runCli(['token', 'list'], env)
+    expect(list.stdout).toContain('analyst wang')
+    expect(list.stdout).not.toContain(token!)
+    expect((await runCli(['token', 'create', 'x', '--role', 'owner'], env)).code).toBe(2)
+    const revoked = await runCli(['token', 'revoke', id], env)
+    expect(revoked.stdout).toContain('revoked')
+    expect((await runCli(['token', 'revoke', id], env)).code).toBe(1)
+    const json = JSON.parse((await runCli(['token', 'list', '--json'], env)).stdout)
+    expect(json[0]).toMatchObject({ name: 'analyst wang', created_by: expect.stringMatching(/^cli:/), revoked_by: expect.stringMatching(/^cli:/) })
+  })
+
+  it('reports every bad row with row and column, writes nothing, dry run or not (the export stays empty)', async () => {
+    const file = join(dir, 'archive.csv')
+    writeFileSync(file, [
+      '统一社会信用代码,单位名称,所属行业,所属属地,资产名称,资产类别,重要程度,等保级别,IP地址',
+      '12350100MB0000001Y,第一中学,教育,other,门户网站,网站,重要,二级,203.0.113.10',
+      '12350100MB0000001Y,第一中学,教育,other,学籍系统,业务系统,核心,三级,10.20.0.1/24',
+    ].join('\n'))
+    const locality = await runCli(['archive', 'import', file, '--dry-run'], env)
+    expect(locality.code).toBe(1)
+    expect(locality.stderr).toContain('row 2, locality: no active locality other')
+    expect(locality.stderr).toContain('row 3, networks: "10.20.0.1/24" has host bits set')
+    expect(locality.stdout).toContain('nothing was written')
+    writeFileSync(file, '\uFEFFcredit_code,org_name,sector,locality,asset_name,category,grade,mlps_level,networks\n12350100MB0000001Y,第一中学,education,,门户网站,website,important,2,203.0.113.10\n')
+    const missing = await runCli(['archive', 'import', file], env)
+    expect(missing.stderr).toContain('row 2, locality')
+    const exported = await runCli(['archive', 'export', '--format', 'json'], env)
+    expect(JSON.parse(exported.stdout)).toEqual({ organisations: [], assets: [] })
+  })
+})
