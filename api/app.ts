@@ -20,6 +20,31 @@ export type App = FastifyInstance
  * api/server.ts listens). Dependencies come in by hand; nothing here opens connections.
  */
 export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}): Promise<App> {
+  const app = await baseApp(deps, options)
+  await app.register(openapi)
+  await app.register(auth)
+  await app.register(healthRoutes)
+  await app.register(metricsRoutes)
+  await app.register(detectionApi)
+  await app.register(archiveApi)
+  await app.register(pcapRoutes, { prefix: '/api/v1' })
+  await app.register(exporterRoutes, { prefix: '/api/v1', source: deps.collector })
+  return app
+}
+
+/**
+ * Only /healthz, /readyz and /metrics: what `holowatch collect` serves so that a collector on
+ * its own host can be probed and scraped like the full service.
+ */
+export async function buildOperationsApp(deps: AppDeps, options: FastifyServerOptions = {}): Promise<App> {
+  const app = await baseApp(deps, options)
+  await app.register(healthRoutes)
+  await app.register(metricsRoutes)
+  return app
+}
+
+/** The Fastify instance every variant starts from: decorations, problem+json errors, HTTP metrics. */
+async function baseApp(deps: AppDeps, options: FastifyServerOptions): Promise<App> {
   const app = Fastify({
     bodyLimit: 1024 * 1024,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
@@ -34,13 +59,5 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
 
   await app.register(errors)
   await app.register(httpMetrics)
-  await app.register(openapi)
-  await app.register(auth)
-  await app.register(healthRoutes)
-  await app.register(metricsRoutes)
-  await app.register(detectionApi)
-  await app.register(archiveApi)
-  await app.register(pcapRoutes, { prefix: '/api/v1' })
-  await app.register(exporterRoutes, { prefix: '/api/v1', source: deps.collector })
   return app
 }

@@ -1,5 +1,5 @@
 import type { Logger } from '../core/logger.ts'
-import { buildApp, type App } from './app.ts'
+import { buildApp, buildOperationsApp, type App } from './app.ts'
 import type { AppDeps } from './types.ts'
 
 export interface ApiServer {
@@ -9,9 +9,12 @@ export interface ApiServer {
   close(): Promise<void>
 }
 
-/** Listens on HOLOWATCH_API_HOST:HOLOWATCH_API_PORT with sane timeouts; close() drains requests. */
-export async function startApiServer(deps: AppDeps, logger: Logger): Promise<ApiServer> {
-  const app = await buildApp(deps, {
+/**
+ * Listens on HOLOWATCH_API_HOST:HOLOWATCH_API_PORT with sane timeouts; close() drains requests.
+ * `operations` serves only /healthz, /readyz and /metrics (holowatch collect).
+ */
+export async function startApiServer(deps: AppDeps, logger: Logger, scope: 'full' | 'operations' = 'full'): Promise<ApiServer> {
+  const app = await (scope === 'full' ? buildApp : buildOperationsApp)(deps, {
     loggerInstance: logger.child({ stage: 'api' }),
     connectionTimeout: 30_000,
     keepAliveTimeout: 5_000,

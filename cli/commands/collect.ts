@@ -1,4 +1,6 @@
 import { parseArgs } from 'node:util'
+import { startApiServer } from '../../api/server.ts'
+import { engineOf } from '../../core/clickhouse.ts'
 import { createLogger } from '../../core/logger.ts'
 import { createMetricsRegistry } from '../../core/metrics.ts'
 import type { Command } from '../command.ts'
@@ -15,7 +17,8 @@ export const collectCommand: Command = {
 
 Opens ClickHouse, applies pending migrations, then listens for NetFlow v5/v9 and IPFIX on UDP
 HOLOWATCH_NETFLOW_PORT and HOLOWATCH_IPFIX_PORT and writes every flow to ClickHouse (spooling to
-HOLOWATCH_DATA_DIR/spool while ClickHouse is away). Logs a line per exporter every minute.
+HOLOWATCH_DATA_DIR/spool while ClickHouse is away). Serves only /healthz, /readyz and /metrics on
+HOLOWATCH_API_HOST:HOLOWATCH_API_PORT, and logs a line per exporter every minute.
 For a collector on a separate host from 'holowatch serve', point both at the same server with
 CLICKHOUSE_URL. SIGINT or SIGTERM stops it cleanly: queued flows are written or spooled.`,
   async run(args) {
@@ -34,7 +37,9 @@ CLICKHOUSE_URL. SIGINT or SIGTERM stops it cleanly: queued flows are written or 
       }, REPORT_INTERVAL_MS)
       report.unref()
       stages.push({ name: 'report', stop: async () => clearInterval(report) })
-      logger.info({ ports: collector.listener.ports() }, 'holowatch is collecting')
+      const ops = await startApiServer({ config: loaded.config, clickhouse, engine: engineOf(loaded.config), metrics, collector }, logger, 'operations')
+      stages.push({ name: 'operations', stop: () => ops.close() })
+      logger.info({ ports: collector.listener.ports(), metrics: `${ops.url}/metrics` }, 'holowatch is collecting')
     } catch (err) {
       for (const stage of stages.reverse()) await stage.stop().catch(() => undefined)
       throw err
