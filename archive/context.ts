@@ -7,6 +7,8 @@ export interface ArchiveContext {
   localities: Map<string, string>
   /** Organisation id → its status and credit code. */
   orgs: Map<string, { status: string; credit_code: string }>
+  /** Sector and locality codes that active organisations or active child localities use (they cannot be retired). */
+  usedCodes: { sectors: Set<string>; localities: Set<string> }
   /** Every network of every active asset (the asset being written included: callers skip it). */
   networks: { asset: string; org: string; name: string; network: Network }[]
   /** Organisations with at least one active asset (they cannot be made inactive). */
@@ -21,8 +23,10 @@ export async function loadContext(ch: ClickHouseClient): Promise<ArchiveContext>
   const q = async <T>(query: string) => (await ch.query({ query, format: 'JSONEachRow' })).json<T>()
   const [sectors, localities, orgs, nets, assetOrgs] = await Promise.all([
     q<{ code: string; status: string }>('SELECT code, toString(status) AS status FROM sectors_current'),
-    q<{ code: string; status: string }>('SELECT code, toString(status) AS status FROM localities_current'),
-    q<{ id: string; status: string; credit_code: string }>('SELECT id, toString(status) AS status, credit_code FROM organisations_current'),
+    q<{ code: string; status: string; parent_code: string }>('SELECT code, toString(status) AS status, parent_code FROM localities_current'),
+    q<{ id: string; status: string; credit_code: string; sector: string; locality: string }>(
+      'SELECT id, toString(status) AS status, credit_code, toString(sector) AS sector, toString(locality) AS locality FROM organisations_current',
+    ),
     q<{ id: string; org_id: string; name: string; prefix: string }>(
       "SELECT id, org_id, name, prefix FROM (SELECT id, org_id, name, networks FROM assets_current WHERE status = 'active') ARRAY JOIN networks AS prefix",
     ),
@@ -32,6 +36,13 @@ export async function loadContext(ch: ClickHouseClient): Promise<ArchiveContext>
     sectors: new Map(sectors.map((s) => [s.code, s.status])),
     localities: new Map(localities.map((l) => [l.code, l.status])),
     orgs: new Map(orgs.map((o) => [o.id, { status: o.status, credit_code: o.credit_code }])),
+    usedCodes: {
+      sectors: new Set(orgs.filter((o) => o.status === 'active').map((o) => o.sector)),
+      localities: new Set([
+        ...orgs.filter((o) => o.status === 'active').map((o) => o.locality),
+        ...localities.filter((l) => l.status === 'active' && l.parent_code).map((l) => l.parent_code),
+      ]),
+    },
     networks: nets.flatMap((n) => {
       const network = parseNetwork(n.prefix)
       return network ? [{ asset: n.id, org: n.org_id, name: n.name, network }] : []

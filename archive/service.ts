@@ -162,6 +162,10 @@ export function createArchiveService(ch: ClickHouseClient, repo: Repository = cr
         if (!current || !inScope(kind as unknown as Kind, current, scope)) throw new ApiError('not_found', `no ${kind.name} ${key}`)
         requireMatch(current, ifMatch, false)
         if (current.status === kind.retired) throw new ApiError('conflict', `${kind.name} ${key} is ${kind.retired} already`)
+        if (kind.name === 'sector' && ctx.usedCodes.sectors.has(key)) throw new ApiError('conflict', `sector ${key} is used by active organisations; move them first`)
+        if (kind.name === 'locality' && ctx.usedCodes.localities.has(key)) {
+          throw new ApiError('conflict', `locality ${key} is used by active organisations or localities; move them first`)
+        }
         if (kind.name === 'organisation' && ctx.activeAssetOrgs.has(key)) {
           throw new ApiError('conflict', `organisation ${key} still has active assets; decommission them first`)
         }

@@ -112,12 +112,17 @@ export function createTokenStore(ch: ClickHouseClient, options: { cacheMs?: numb
     })
   }
 
-  function recordUse(id: string, address: string): void {
+  /** One row a minute per token at most; awaited, so that a list right after shows the use. */
+  async function recordUse(id: string, address: string): Promise<void> {
     const t = now()
     if (t - (lastUsageWrite.get(id) ?? 0) < USAGE_EVERY_MS) return
     lastUsageWrite.set(id, t)
-    // Best effort: a lost last-used mark must never fail the request it belongs to.
-    ch.insert({ table: 'api_token_usage', format: 'JSONEachRow', values: [{ token_id: id, used_at: chTime(t), address }] }).catch(() => lastUsageWrite.delete(id))
+    try {
+      await ch.insert({ table: 'api_token_usage', format: 'JSONEachRow', values: [{ token_id: id, used_at: chTime(t), address }] })
+    } catch {
+      // Best effort: a lost last-used mark must never fail the request it belongs to.
+      lastUsageWrite.delete(id)
+    }
   }
 
   return {
@@ -172,7 +177,7 @@ export function createTokenStore(ch: ClickHouseClient, options: { cacheMs?: numb
       if (!row) return { ok: false, reason: 'unknown' }
       if (row.revoked_ms !== null) return { ok: false, reason: 'revoked' }
       if (row.expires_ms !== null && row.expires_ms <= now()) return { ok: false, reason: 'expired' }
-      recordUse(row.id, address)
+      await recordUse(row.id, address)
       return { ok: true, token: toInfo(row) }
     },
     async anyIssued() {

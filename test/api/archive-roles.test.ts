@@ -101,6 +101,12 @@ describe('role × route matrix', () => {
       },
       expect: row(204, 403, 403, 403),
     },
+    { name: 'GET /archive/export', request: async () => ({ method: 'GET', url: '/api/v1/archive/export?format=json' }), expect: row(200, 200, 200, 200) },
+    {
+      name: 'POST /archive/import (dry run)',
+      request: async () => ({ method: 'POST', url: '/api/v1/archive/import?dry_run=true', payload: 'credit_code,org_name,sector,locality\n', headers: { 'content-type': 'text/csv' } }),
+      expect: row(200, 403, 403, 403),
+    },
     { name: 'GET /audit', request: async () => ({ method: 'GET', url: '/api/v1/audit' }), expect: row(200, 403, 403, 403) },
   ]
 

@@ -68,6 +68,11 @@ describe('hostile input', () => {
     const before = await counts()
     const big = await h.call('admin', 'POST', '/api/v1/assets', { ...good(), notes: 'x'.repeat(2 * 1024 * 1024) })
     expect(big.statusCode).toBe(413)
+    const json = JSON.stringify(good())
+    const nested = `${json.slice(0, -1)},"notes":${'['.repeat(200_000)}"x"${']'.repeat(200_000)}}`
+    const deepRes = await h.call('admin', 'POST', '/api/v1/assets', nested, { 'content-type': 'application/json' })
+    expect(deepRes.statusCode, deepRes.body).toBeGreaterThanOrEqual(400)
+    expect(deepRes.statusCode).toBeLessThan(500)
     const url = `/api/v1/assets/${asset.id}`
     for (const tag of ['"1"', 'W/"x"', "' OR 1=1 --"]) {
       expect((await h.call('ownerA', 'PATCH', url, { notes: 'x' }, { 'if-match': tag })).statusCode).toBe(412)

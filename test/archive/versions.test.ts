@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { flowRow } from '../helpers/archive-seed.ts'
-import { openHarness, type Harness } from './harness.ts'
+import { creditCode, openHarness, type Harness } from './harness.ts'
 
 // History, as_of, optimistic concurrency, audit and enrichment through the API.
 describe('archive versions', () => {
@@ -70,6 +70,21 @@ describe('archive versions', () => {
     expect((await h.call('analyst', 'GET', '/api/v1/assets/lookup?ip=10.32.0.7')).statusCode).toBe(404)
     const dict = await h.db.rows("SELECT dictGetOrDefault('asset_networks_dict', 'asset_id', toIPv6('::ffff:10.32.0.7'), toUUIDOrZero('')) AS a")
     expect(dict).toEqual([{ a: '00000000-0000-0000-0000-000000000000' }])
+  })
+
+  it('a sector, locality or organisation still in use cannot be retired (409); an unused one can, and stays readable', async () => {
+    expect((await h.call('admin', 'DELETE', '/api/v1/sectors/education')).statusCode).toBe(409)
+    expect((await h.call('admin', 'DELETE', '/api/v1/localities/east-street')).statusCode).toBe(409)
+    await create({ name: 'keeps org A busy', networks: [] })
+    const busy = await h.call('admin', 'DELETE', `/api/v1/organisations/${h.orgA}`)
+    expect(busy.statusCode).toBe(409)
+    expect(busy.json().detail).toContain('active assets')
+    const retired = await h.call('admin', 'DELETE', '/api/v1/sectors/transport')
+    expect(retired.json()).toMatchObject({ code: 'transport', status: 'retired', changed_by: 'centre-admin' })
+    expect((await h.call('analyst', 'GET', '/api/v1/sectors?status=retired')).json().items.map((x: { code: string }) => x.code)).toEqual(['transport'])
+    const org = await h.call('admin', 'POST', '/api/v1/organisations', { name: 'Bus Co', credit_code: creditCode(99), sector: 'transport', locality: 'east-street' })
+    expect(org.statusCode).toBe(400)
+    expect(org.json().detail).toBe('sector: no active sector transport')
   })
 
   it('lookup returns the most specific network; duplicates are refused with 409 and overlaps reported', async () => {
