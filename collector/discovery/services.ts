@@ -1,4 +1,4 @@
-import { endpointKey, reverseKey } from '../flows/key.ts'
+import { endpointKey } from '../flows/key.ts'
 import type { LiveFlow } from '../flows/live-flow.ts'
 import { ipv4Text, ipv6Text } from '../packet/address.ts'
 import type { PacketInfo } from '../packet/types.ts'
@@ -52,7 +52,7 @@ interface Service {
  * service are linked to it (its packets and times are counted from them) and their first few
  * payloads go to the banner parsers until the service is identified from both sides.
  */
-export function createServiceDiscovery(config: DiscoveryConfig, deps: { flows: { get(key: string): LiveFlow | undefined } }): ServiceDiscovery {
+export function createServiceDiscovery(config: DiscoveryConfig, deps: { flows: { reverseOf(p: PacketInfo): LiveFlow | undefined } }): ServiceDiscovery {
   const maxServices = config.maxServices ?? 100_000
   const byKey = new Map<string, Service>()
   const stats: DiscoveryStats = { services: 0, dropped: 0, inspected: 0 }
@@ -118,7 +118,7 @@ export function createServiceDiscovery(config: DiscoveryConfig, deps: { flows: {
     }
     link(flow, svc, SERVER)
     touch(svc, ms, flow.packets)
-    const rev = deps.flows.get(reverseKey(p))
+    const rev = deps.flows.reverseOf(p)
     if (rev && rev.role !== CLIENT) {
       link(rev, svc, CLIENT)
       touch(svc, rev.firstSec * 1000 + Math.floor(rev.firstNs / 1e6), rev.packets)
@@ -153,13 +153,13 @@ export function createServiceDiscovery(config: DiscoveryConfig, deps: { flows: {
       if (proto === TCP) {
         if ((p.tcpFlags & (SYN | ACK)) === (SYN | ACK)) return identified(p, flow, ms)
         if (p.payloadLen === 0) return
-        const rev = deps.flows.get(reverseKey(p))
+        const rev = deps.flows.reverseOf(p)
         if (rev && rev.role !== SERVER && (rev.tcpFlags & SYN) !== 0) return identified(p, flow, ms)
         flow.role = NOTHING
         return
       }
       // UDP: a first packet answering a flow that came the other way first.
-      if (flow.packets === 1 && deps.flows.get(reverseKey(p))) return identified(p, flow, ms)
+      if (flow.packets === 1 && deps.flows.reverseOf(p)) return identified(p, flow, ms)
       flow.role = NOTHING
     },
     services: () => [...byKey.values()].map((s) => ({ ...s.out })),

@@ -1,7 +1,7 @@
 import type { PacketInfo } from '../packet/types.ts'
-import { flowKey } from './key.ts'
 import { LiveFlow } from './live-flow.ts'
 import type { FlowRecord } from './record.ts'
+import { FlowTable, tupleHash } from './table.ts'
 
 export interface FlowAssemblerConfig {
   /** The sensor name written into every flow. */
@@ -32,8 +32,8 @@ export interface FlowAssemblerStats {
 export interface FlowAssembler {
   /** Counts the packet (time = sec + ns) in its flow and returns that flow. */
   add(p: PacketInfo, sec: number, ns: number): LiveFlow
-  /** The live flow with this key, if any (discovery looks up the reverse direction). */
-  get(key: string): LiveFlow | undefined
+  /** The live flow carrying the replies to `p` (reverse 5-tuple), if any: discovery looks for it. */
+  reverseOf(p: PacketInfo): LiveFlow | undefined
   /** Takes the flows exported so far. */
   drain(): FlowRecord[]
   /** Number of exported flows waiting to be drained. */
@@ -62,24 +62,24 @@ export function createFlowAssembler(config: FlowAssemblerConfig): FlowAssembler 
   const idleUs = (config.idleTimeoutMs ?? 15_000) * 1000
   const maxFlows = Math.max(1, config.maxFlows ?? 1_000_000)
   const { sensor, timeReceived } = config
-  const flows = new Map<string, LiveFlow>()
+  const flows = new FlowTable()
   let out: FlowRecord[] = []
   let clockUs = -Infinity
   let nextSweepUs = -Infinity
   const stats: FlowAssemblerStats = { created: 0, exported: 0, idle: 0, active: 0, tcpEnd: 0, forced: 0, flushed: 0 }
 
   const exportFlow = (flow: LiveFlow, reason: Exclude<keyof FlowAssemblerStats, 'created' | 'exported'>): void => {
-    flows.delete(flow.key)
+    flows.delete(flow)
     out.push(flow.toRecord(sensor, timeReceived))
     stats.exported++
     stats[reason]++
   }
 
   const sweep = (): void => {
-    for (const flow of flows.values()) {
+    flows.each((flow) => {
       if (clockUs - flow.lastUs > idleUs) exportFlow(flow, 'idle')
       else if (clockUs - flow.firstUs > activeUs) exportFlow(flow, 'active')
-    }
+    })
   }
 
   return {
@@ -92,8 +92,8 @@ export function createFlowAssembler(config: FlowAssemblerConfig): FlowAssembler 
           nextSweepUs = us + SWEEP_US
         }
       }
-      const key = flowKey(p)
-      let flow = flows.get(key)
+      const hash = tupleHash(p, false)
+      let flow = flows.find(p, hash, false)
       if (flow !== undefined) {
         if (us - flow.lastUs > idleUs) exportFlow(flow, 'idle')
         else if (us - flow.firstUs > activeUs) exportFlow(flow, 'active')
@@ -103,15 +103,15 @@ export function createFlowAssembler(config: FlowAssemblerConfig): FlowAssembler 
         }
       }
       if (flows.size >= maxFlows) {
-        const oldest = flows.values().next().value
+        const oldest = flows.first()
         if (oldest) exportFlow(oldest, 'forced')
       }
-      flow = new LiveFlow(key, p, sec, ns, us)
-      flows.set(key, flow)
+      flow = new LiveFlow(hash, p, sec, ns, us)
+      flows.add(flow)
       stats.created++
       return count(flow, p)
     },
-    get: (key) => flows.get(key),
+    reverseOf: (p) => flows.find(p, tupleHash(p, true), true),
     drain() {
       const batch = out
       out = []
@@ -121,7 +121,7 @@ export function createFlowAssembler(config: FlowAssemblerConfig): FlowAssembler 
       return out.length
     },
     flush() {
-      for (const flow of flows.values()) exportFlow(flow, 'flushed')
+      flows.each((flow) => exportFlow(flow, 'flushed'))
     },
     get live() {
       return flows.size

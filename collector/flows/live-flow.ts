@@ -33,8 +33,12 @@ export class LiveFlow {
   /** Discovery's view of the flow: 0 undecided, 1 nothing to learn, 2 a service's replies, 3 a client's requests. */
   role = 0
   inspect = 0
+  /** Links of the flow table: the next flow of the same hash bucket, and the creation-order list. */
+  chain: LiveFlow | null = null
+  older: LiveFlow | null = null
+  newer: LiveFlow | null = null
 
-  constructor(readonly key: string, p: PacketInfo, sec: number, ns: number, us: number) {
+  constructor(readonly hash: number, p: PacketInfo, sec: number, ns: number, us: number) {
     this.v6 = p.ipVersion === 6
     this.src4 = p.src4
     this.dst4 = p.dst4
