@@ -54,19 +54,21 @@ export async function analyseCapture(input: Readable | AsyncIterable<Buffer>, op
   const info = newPacketInfo()
   const skipped: Partial<Record<SkipReason, number>> = {}
   const protocols = { tcp: 0, udp: 0, icmp: 0, icmpv6: 0, other: 0 }
-  let packets = 0, ipv4 = 0, ipv6 = 0, nonIp = 0, ipBytes = 0, fragments = 0, bytesRead = 0, flows = 0
-  let minSec = Infinity, minNs = 0, maxSec = -Infinity, maxNs = 0
+  let packets = 0, ipv4 = 0, ipv6 = 0, nonIp = 0, fragments = 0, bytesRead = 0, flows = 0
+  // Object fields, not closure variables: epoch seconds (and byte totals past 2^30) are too large
+  // for small integers, and a closure variable would get a new heap number on every packet.
+  const span = { minSec: Infinity, minNs: 0, maxSec: -Infinity, maxNs: 0, ipBytes: 0 }
 
   const onPacket = (raw: RawPacket): void => {
     packets++
     const { sec, ns } = raw
-    if (sec < minSec || (sec === minSec && ns < minNs)) {
-      minSec = sec
-      minNs = ns
+    if (sec < span.minSec || (sec === span.minSec && ns < span.minNs)) {
+      span.minSec = sec
+      span.minNs = ns
     }
-    if (sec > maxSec || (sec === maxSec && ns > maxNs)) {
-      maxSec = sec
-      maxNs = ns
+    if (sec > span.maxSec || (sec === span.maxSec && ns > span.maxNs)) {
+      span.maxSec = sec
+      span.maxNs = ns
     }
     const status = decodePacket(raw, info)
     if (status !== 'ip') {
@@ -76,7 +78,7 @@ export async function analyseCapture(input: Readable | AsyncIterable<Buffer>, op
     }
     if (info.ipVersion === 4) ipv4++
     else ipv6++
-    ipBytes += info.ipBytes
+    span.ipBytes += info.ipBytes
     if (info.fragment) fragments++
     const proto = info.protocol
     if (proto === 6) protocols.tcp++
@@ -84,8 +86,10 @@ export async function analyseCapture(input: Readable | AsyncIterable<Buffer>, op
     else if (proto === 1) protocols.icmp++
     else if (proto === 58) protocols.icmpv6++
     else protocols.other++
-    const flow = assembler.add(info, sec, ns)
-    discovery.observe(info, flow, sec * 1000 + Math.floor(ns / 1e6))
+    info.sec = sec
+    info.ns = ns
+    const flow = assembler.add(info)
+    discovery.observe(info, flow)
   }
 
   const emit = async (): Promise<void> => {
@@ -124,14 +128,14 @@ export async function analyseCapture(input: Readable | AsyncIterable<Buffer>, op
     compressed: opened.compressed,
     linkTypes: reader.stats.linkTypes,
     sections: reader.stats.sections,
-    bytesRead, packets, ipv4, ipv6, nonIp, protocols, ipBytes, fragments, flows,
+    bytesRead, packets, ipv4, ipv6, nonIp, protocols, ipBytes: span.ipBytes, fragments, flows,
     flowEnds: assembler.stats,
     services: discovered,
     servicesDropped: discovery.stats.dropped,
     skipped: { ...reader.stats.errors, ...skipped },
     stoppedBy: reader.stats.stoppedBy,
-    firstPacket: packets ? packetTime(minSec, minNs) : null,
-    lastPacket: packets ? packetTime(maxSec, maxNs) : null,
+    firstPacket: packets ? packetTime(span.minSec, span.minNs) : null,
+    lastPacket: packets ? packetTime(span.maxSec, span.maxNs) : null,
   }
 }
 

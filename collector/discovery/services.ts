@@ -19,8 +19,8 @@ export interface DiscoveryStats {
 }
 
 export interface ServiceDiscovery {
-  /** Called after the assembler counted `p` in `flow`; `ms` is the packet time in epoch ms. */
-  observe(p: PacketInfo, flow: LiveFlow, ms: number): void
+  /** Called after the assembler counted `p` in `flow`. */
+  observe(p: PacketInfo, flow: LiveFlow): void
   services(): ObservedService[]
   readonly stats: DiscoveryStats
 }
@@ -127,7 +127,8 @@ export function createServiceDiscovery(config: DiscoveryConfig, deps: { flows: {
   }
 
   return {
-    observe(p, flow, ms) {
+    observe(p, flow) {
+      const ms = p.sec * 1000 + Math.floor(p.ns / 1e6)
       const linked = flow.service as Service | null
       if (linked !== null) {
         touch(linked, ms, 1)

@@ -30,8 +30,8 @@ export interface FlowAssemblerStats {
 }
 
 export interface FlowAssembler {
-  /** Counts the packet (time = sec + ns) in its flow and returns that flow. */
-  add(p: PacketInfo, sec: number, ns: number): LiveFlow
+  /** Counts the packet (at its time `p.sec` + `p.ns`) in its flow and returns that flow. */
+  add(p: PacketInfo): LiveFlow
   /** The live flow carrying the replies to `p` (reverse 5-tuple), if any: discovery looks for it. */
   reverseOf(p: PacketInfo): LiveFlow | undefined
   /** Takes the flows exported so far. */
@@ -64,8 +64,9 @@ export function createFlowAssembler(config: FlowAssemblerConfig): FlowAssembler 
   const { sensor, timeReceived } = config
   const flows = new FlowTable()
   let out: FlowRecord[] = []
-  let clockUs = -Infinity
-  let nextSweepUs = -Infinity
+  // In an object, not closure variables: its double fields are updated in place, where a
+  // closure variable would get a new heap number on every packet.
+  const clock = { us: -Infinity, nextSweepUs: -Infinity }
   const stats: FlowAssemblerStats = { created: 0, exported: 0, idle: 0, active: 0, tcpEnd: 0, forced: 0, flushed: 0 }
 
   const exportFlow = (flow: LiveFlow, reason: Exclude<keyof FlowAssemblerStats, 'created' | 'exported'>): void => {
@@ -77,19 +78,21 @@ export function createFlowAssembler(config: FlowAssemblerConfig): FlowAssembler 
 
   const sweep = (): void => {
     flows.each((flow) => {
-      if (clockUs - flow.lastUs > idleUs) exportFlow(flow, 'idle')
-      else if (clockUs - flow.firstUs > activeUs) exportFlow(flow, 'active')
+      if (clock.us - flow.lastUs > idleUs) exportFlow(flow, 'idle')
+      else if (clock.us - flow.firstUs > activeUs) exportFlow(flow, 'active')
     })
   }
 
   return {
-    add(p, sec, ns) {
+    add(p) {
+      const sec = p.sec
+      const ns = p.ns
       const us = sec * 1e6 + Math.floor(ns / 1000)
-      if (us > clockUs) {
-        clockUs = us
-        if (us >= nextSweepUs) {
-          if (nextSweepUs !== -Infinity) sweep()
-          nextSweepUs = us + SWEEP_US
+      if (us > clock.us) {
+        clock.us = us
+        if (us >= clock.nextSweepUs) {
+          if (clock.nextSweepUs !== -Infinity) sweep()
+          clock.nextSweepUs = us + SWEEP_US
         }
       }
       const hash = tupleHash(p, false)

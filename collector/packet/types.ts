@@ -27,6 +27,13 @@ export interface PacketInfo {
   /** TCP/UDP payload as captured (may be shorter than on the wire). */
   payloadOff: number
   payloadLen: number
+  /**
+   * Packet time (seconds since the epoch and nanoseconds within it), set by the caller from the
+   * capture record. Kept here rather than passed as arguments: numbers this large are not small
+   * integers, and V8 would box them on every call (one allocation per packet).
+   */
+  sec: number
+  ns: number
 }
 
 /** The decoder's verdict: `ip` for a decoded IP packet, `non_ip` for ARP and friends, else why it was skipped. */
@@ -37,6 +44,6 @@ export type DecodeError = 'truncated_packet' | 'bad_ip_header' | 'bad_transport_
 export function newPacketInfo(): PacketInfo {
   return {
     ipVersion: 0, buf: Buffer.alloc(0), srcOff: 0, dstOff: 0, src4: 0, dst4: 0, protocol: 0, srcPort: 0, dstPort: 0,
-    tcpFlags: 0, icmpType: 0, icmpCode: 0, ipBytes: 0, fragment: false, payloadOff: 0, payloadLen: 0,
+    tcpFlags: 0, icmpType: 0, icmpCode: 0, ipBytes: 0, fragment: false, payloadOff: 0, payloadLen: 0, sec: 0, ns: 0,
   }
 }
