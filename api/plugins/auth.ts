@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
+import { Counter } from 'prom-client'
 import { createTokenStore, matchesBootstrapToken, type TokenStore } from '../../archive/tokens.ts'
 import { ApiError } from '../errors.ts'
 import type { Caller } from '../routes/attacks/access.ts'
@@ -32,6 +33,12 @@ export default fp(
   async function authPlugin(app: FastifyInstance, opts: AuthOptions) {
     const store = createTokenStore(app.clickhouse)
     const limiter = createFailureLimiter(opts.failuresPerMinute ?? 10, WINDOW_MS)
+    const failures = new Counter({
+      name: 'holowatch_auth_failures_total',
+      help: 'API requests refused for want of a valid token, by reason (missing, malformed, unknown, expired, revoked, rate_limited)',
+      labelNames: ['reason'] as const,
+      registers: [app.metrics],
+    })
     app.decorate('tokens', store)
     app.decorateRequest('principal', undefined)
 
@@ -40,18 +47,20 @@ export default fp(
       const address = request.ip
       const wait = limiter.blockedFor(address)
       if (wait > 0) {
+        failures.labels('rate_limited').inc()
         reply.header('retry-after', String(Math.ceil(wait / 1000)))
         throw new ApiError('rate_limited', `too many failed authentications from ${address}; retry in ${Math.ceil(wait / 1000)} s`)
       }
-      const fail = (detail: string): never => {
+      const fail = (reason: string, detail: string): never => {
+        failures.labels(reason).inc()
         limiter.fail(address)
         reply.header('www-authenticate', 'Bearer realm="holowatch"')
         throw new ApiError('unauthorized', detail)
       }
       const header = request.headers.authorization
-      if (!header) return fail('a bearer token is required (Authorization: Bearer <token>)')
+      if (!header) return fail('missing', 'a bearer token is required (Authorization: Bearer <token>)')
       const presented = BEARER.exec(header)?.[1]
-      if (!presented) return fail('the Authorization header must be "Bearer <token>"')
+      if (!presented) return fail('malformed', 'the Authorization header must be "Bearer <token>"')
       if (matchesBootstrapToken(presented, app.config.adminToken)) {
         request.principal = { role: 'admin', orgs: [], name: 'bootstrap-admin' }
         return
@@ -59,7 +68,7 @@ export default fp(
       const verdict = await store.verify(presented, address)
       if (!verdict.ok) {
         const why = { malformed: 'is not a holowatch token', unknown: 'is not known', expired: 'has expired', revoked: 'was revoked' }[verdict.reason]
-        return fail(`the bearer token ${why}`)
+        return fail(verdict.reason, `the bearer token ${why}`)
       }
       const t = verdict.token
       request.principal = { role: t.role, orgs: t.orgs, campaigns: t.campaigns, name: t.name, tokenId: t.id }

@@ -98,6 +98,9 @@ describe('tokens and authentication', () => {
     expect(blocked.statusCode).toBe(429)
     expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0)
     expect(Number(blocked.headers['retry-after'])).toBeLessThanOrEqual(60)
+    const metrics = (await app.inject({ method: 'GET', url: '/metrics' })).body
+    expect(metrics).toMatch(/holowatch_auth_failures_total\{reason="rate_limited"\} [1-9]/)
+    expect(metrics).toMatch(/holowatch_auth_failures_total\{reason="revoked"\} 1/)
     // Another address is not affected.
     expect((await app.inject({ method: 'GET', url: '/api/v1/attacks', headers: bearer(firstAdmin), remoteAddress: from() })).statusCode).toBe(200)
   })
