@@ -4,7 +4,9 @@ import { parseArgs } from 'node:util'
 import { cliActor } from '../../archive/cli-actor.ts'
 import { exportArchive, type ExportFormat } from '../../archive/export.ts'
 import { importArchive, readArchiveFile, type ImportReport } from '../../archive/import.ts'
-import { createArchiveService } from '../../archive/service.ts'
+import { LOCALITY } from '../../archive/kinds.ts'
+import { createArchiveService, etagOf, type ArchiveService } from '../../archive/service.ts'
+import { ApiError } from '../../api/errors.ts'
 import { UsageError, type Command } from '../command.ts'
 import { configFrom, openMigrated } from '../context.ts'
 
@@ -14,23 +16,27 @@ export const archiveCommand: Command = {
   usage: `Usage: holowatch archive import FILE [--dry-run] [--config FILE]
        holowatch archive export [--format csv|xlsx|json] [--headers en|zh] [--out FILE]
                                 [--organisation ID] [--sector CODE] [--locality CODE] [--status active|decommissioned]
+       holowatch archive locality CODE --zh NAME [--en NAME] [--parent CODE]
 
 'import' reads a CSV (UTF-8 or GB18030) or XLSX file with one row per asset and its organisation's
 columns, English or Chinese headers (template: docs/archive-import-template.csv, columns:
 docs/archive-import.md). Every row is checked first; if any is wrong, every problem is printed
 (row, column, reason) and nothing is written (exit code 1). --dry-run checks and reports only.
 Rows that change nothing are skipped; the import is audited as cli:<user>.
-'export' writes the archive (or the filtered part) to FILE or standard output.`,
+'export' writes the archive (or the filtered part) to FILE or standard output.
+'locality' adds a town or street (or renames one), so that import files can name it.`,
   async run(args) {
     const { values, positionals } = parseArgs({
       args, allowPositionals: true,
       options: {
         'dry-run': { type: 'boolean' }, format: { type: 'string' }, headers: { type: 'string' }, out: { type: 'string' },
         organisation: { type: 'string' }, sector: { type: 'string' }, locality: { type: 'string' }, status: { type: 'string' }, config: { type: 'string' },
+        zh: { type: 'string' }, en: { type: 'string' }, parent: { type: 'string' },
       },
     })
     const [action, file] = positionals
-    if (action !== 'import' && action !== 'export') throw new UsageError('expected import or export')
+    if (action !== 'import' && action !== 'export' && action !== 'locality') throw new UsageError('expected import, export or locality')
+    if (action === 'locality' && (!file || !values.zh)) throw new UsageError('locality needs CODE and --zh NAME')
     if (action === 'import' && !file) throw new UsageError('import needs a FILE')
     const format = (values.format ?? (values.out?.match(/\.(csv|xlsx|json)$/i)?.[1]?.toLowerCase() ?? 'csv')) as ExportFormat
     if (!['csv', 'xlsx', 'json'].includes(format)) throw new UsageError('--format is csv, xlsx or json')
@@ -40,6 +46,7 @@ Rows that change nothing are skipped; the import is audited as cli:<user>.
     const { clickhouse } = await openMigrated(configFrom(values.config))
     try {
       const service = createArchiveService(clickhouse)
+      if (action === 'locality') return await saveLocality(service, file!, values.zh!, values.en ?? '', values.parent ?? '')
       if (action === 'export') {
         const out = await exportArchive(service.repo, {
           organisation: values.organisation, sector: values.sector, locality: values.locality, status: values.status, scopeOrgs: [],
@@ -65,6 +72,24 @@ Rows that change nothing are skipped; the import is audited as cli:<user>.
       await clickhouse.close()
     }
   },
+}
+
+async function saveLocality(service: ArchiveService, code: string, zh: string, en: string, parent: string): Promise<number> {
+  const current = await service.repo.get(LOCALITY, code)
+  const locality = { code, name_zh: zh, name_en: en || (current?.name_en ?? ''), parent_code: parent, status: 'active' as const }
+  try {
+    const r = current
+      ? await service.update(LOCALITY, code, locality, etagOf(current), cliActor(), null)
+      : await service.create(LOCALITY, locality, cliActor(), null)
+    console.log(`locality ${r.object.code} (${r.object.name_zh}) ${current ? 'updated' : 'created'}`)
+    return 0
+  } catch (err) {
+    if (err instanceof ApiError) {
+      console.error(`holowatch archive locality: ${err.message}`)
+      return 1
+    }
+    throw err
+  }
 }
 
 function printReport(r: ImportReport): void {

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -44,5 +44,22 @@ describe('holowatch token and archive commands', () => {
     expect(missing.stderr).toContain('row 2, locality')
     const exported = await runCli(['archive', 'export', '--format', 'json'], env)
     expect(JSON.parse(exported.stdout)).toEqual({ organisations: [], assets: [] })
+  })
+
+  it('adds a locality, imports a file that names it, and exports it back', async () => {
+    const added = await runCli(['archive', 'locality', 'east-street', '--zh', '东街街道', '--en', 'East Street'], env)
+    expect(added.stdout, added.stderr).toContain('locality east-street (东街街道) created')
+    const file = join(dir, 'ok.csv')
+    writeFileSync(file, [
+      '统一社会信用代码,单位名称,所属行业,所属属地,资产名称,资产类别,重要程度,等保级别,IP地址',
+      '12350100MB0000001Y,第一中学,教育,东街街道,门户网站,网站,重要,二级,203.0.113.10',
+    ].join('\n'))
+    const dry = await runCli(['archive', 'import', file, '--dry-run'], env)
+    expect(dry.stdout).toContain('dry run: no problems; 1 rows: 1 organisations and 1 assets new')
+    const done = await runCli(['archive', 'import', file], env)
+    expect(done.code, done.stderr).toBe(0)
+    const out = join(dir, 'out.csv')
+    await runCli(['archive', 'export', '--out', out], env)
+    expect(readFileSync(out, 'utf8')).toContain('12350100MB0000001Y,第一中学,education,east-street')
   })
 })
