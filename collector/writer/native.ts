@@ -52,10 +52,27 @@ export function flowsToNative(flows: readonly FlowRecord[]): Buffer {
     header(name, "DateTime64(3, 'UTC')")
     for (const f of flows) o = writeUInt64(buf, o, get(f))
   }
+  // Sensor and exporter repeat from row to row: each distinct run is encoded once and copied.
   header('sensor', 'String')
-  for (const f of flows) o = writeString(buf, o, f.sensor)
+  let last = '', at = 0, end = 0
+  for (const f of flows) {
+    if (f.sensor === last && end > at) o += buf.copy(buf, o, at, end)
+    else {
+      at = o
+      o = writeString(buf, o, f.sensor)
+      end = o
+      last = f.sensor
+    }
+  }
   header('exporter', 'IPv6')
-  for (const f of flows) o = writeIpv6(buf, o, f.exporter)
+  let lastExporter: string | undefined
+  for (const f of flows) {
+    if (f.exporter === lastExporter) o += buf.copy(buf, o, o - 16, o)
+    else {
+      o = writeIpv6(buf, o, f.exporter)
+      lastExporter = f.exporter
+    }
+  }
   header('source_kind', SOURCE_KIND_ENUM)
   for (const f of flows) buf[o++] = SOURCE_KIND_CODE[f.sourceKind]
   header('src_addr', 'IPv6')
@@ -84,8 +101,13 @@ export function flowsToNative(flows: readonly FlowRecord[]): Buffer {
 
 function writeUInt64(buf: Buffer, o: number, value: number): number {
   const v = value > 0 ? Math.floor(value) : 0
-  buf.writeUInt32LE(v % 0x1_0000_0000, o)
-  buf.writeUInt32LE(Math.floor(v / 0x1_0000_0000), o + 4)
+  if (v < 0x1_0000_0000) {
+    buf.writeUInt32LE(v, o)
+    buf.writeUInt32LE(0, o + 4)
+  } else {
+    buf.writeUInt32LE(v % 0x1_0000_0000, o)
+    buf.writeUInt32LE(Math.floor(v / 0x1_0000_0000), o + 4)
+  }
   return o + 8
 }
 
