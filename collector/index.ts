@@ -1,9 +1,11 @@
 import type { ClickHouseClient } from '@clickhouse/client'
+import { Counter } from 'prom-client'
 import type { Config } from '../core/config.ts'
 import type { Logger } from '../core/logger.ts'
 import type { Registry } from '../core/metrics.ts'
 import { createNetflowDecoder, type ExporterStats } from './netflow/index.ts'
 import { registerDecoderMetrics } from './netflow/metrics.ts'
+import { kernelDrops } from './udp/kernel-drops.ts'
 import { createUdpListener, type UdpListener } from './udp/listener.ts'
 import { createFlowWriter, defaultWriterConfig, type FlowWriter } from './writer/index.ts'
 
@@ -61,6 +63,7 @@ export function createCollector(config: Config, deps: { clickhouse: ClickHouseCl
     },
     { decoder, sink: writer, logger },
   )
+  if (deps.metrics) registerReceiveMetrics(deps.metrics, listener)
   // Data sets waiting for a template expire even when their exporter goes quiet.
   let expiry: NodeJS.Timeout | undefined
 
@@ -105,4 +108,20 @@ export function createCollector(config: Config, deps: { clickhouse: ClickHouseCl
       await writer.stop()
     },
   }
+}
+
+/** Datagrams lost before decoding: by the kernel (socket buffer full) and by the receive thread (decoder far behind). */
+function registerReceiveMetrics(registry: Registry, listener: UdpListener): void {
+  new Counter({
+    name: 'holowatch_udp_dropped_datagrams_total',
+    help: 'Export datagrams lost before decoding: where=kernel (socket receive buffer full), where=receiver (decoding too far behind)',
+    labelNames: ['where'] as const,
+    registers: [registry],
+    collect() {
+      this.reset()
+      const kernel = kernelDrops(listener.ports())
+      if (kernel !== undefined) this.inc({ where: 'kernel' }, kernel)
+      this.inc({ where: 'receiver' }, listener.dropped())
+    },
+  })
 }

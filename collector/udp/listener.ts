@@ -1,4 +1,4 @@
-import { createSocket, type Socket } from 'node:dgram'
+import { Worker } from 'node:worker_threads'
 import type { Logger } from '../../core/logger.ts'
 import type { FlowRecord } from '../flows/record.ts'
 
@@ -29,6 +29,8 @@ export interface UdpListener {
   ports(): number[]
   /** Per exporter: datagrams and bytes received, datagrams refused, when last heard from. */
   exporters(): ReadonlyMap<string, ExporterTraffic>
+  /** Datagrams the receive thread dropped because decoding fell too far behind. */
+  dropped(): number
 }
 
 export interface ExporterTraffic {
@@ -40,18 +42,37 @@ export interface ExporterTraffic {
 
 /** How many distinct exporter addresses are tracked; beyond it new ones are folded into "other". */
 const MAX_EXPORTERS = 4096
+/** Datagram bytes handed to the main thread and not yet decoded, beyond which the receive thread drops (counted). */
+const MAX_IN_FLIGHT_BYTES = 256 * 1024 * 1024
+const WORKER = new URL('./receiver-worker.mjs', import.meta.url)
+
+interface WorkerMessage {
+  type: 'listening' | 'error' | 'warning' | 'batch' | 'stopped'
+  ports?: number[]
+  receiveBuffer?: number
+  message?: string
+  buffer?: ArrayBuffer
+  offset?: number
+  length?: number
+  at?: number
+  dropped?: number
+}
 
 /**
  * Receives NetFlow v5/v9 and IPFIX datagrams on every configured port (each port accepts every
- * version) and hands them to the decoder, then the flows to the sink. Exporters are identified
- * by source address (IPv4-mapped IPv6 addresses are reported as plain IPv4).
+ * version) and hands them to the decoder, then the flows to the sink. The sockets live in a
+ * receive thread (receiver-worker.mjs) that only copies datagrams, so that decoding and batch
+ * encoding on this thread never leave the kernel buffer undrained. Exporters are identified by
+ * source address (IPv4-mapped IPv6 addresses are reported as plain IPv4).
  */
 export function createUdpListener(config: UdpListenerConfig, deps: { decoder: PacketDecoder; sink: FlowSink; logger: Logger }): UdpListener {
-  const sockets: Socket[] = []
   const allowed = new Set(config.allowedExporters.map(normaliseAddress))
   const traffic = new Map<string, ExporterTraffic>()
+  let worker: Worker | undefined
+  let bound: number[] = []
+  let overflow = 0
 
-  function account(exporter: string, bytes: number, refused: boolean): void {
+  function account(exporter: string, bytes: number, refused: boolean, at: number): void {
     const key = traffic.has(exporter) || traffic.size < MAX_EXPORTERS ? exporter : 'other'
     let t = traffic.get(key)
     if (!t) traffic.set(key, (t = { datagrams: 0, bytes: 0, refused: 0, lastSeen: 0 }))
@@ -60,57 +81,82 @@ export function createUdpListener(config: UdpListenerConfig, deps: { decoder: Pa
       t.datagrams++
       t.bytes += bytes
     }
-    t.lastSeen = Date.now()
+    t.lastSeen = at
   }
 
-  function onMessage(packet: Buffer, address: string): void {
+  function onMessage(packet: Buffer, address: string, at: number): void {
     const exporter = normaliseAddress(address)
     if (allowed.size > 0 && !allowed.has(exporter)) {
-      account(exporter, packet.length, true)
+      account(exporter, packet.length, true, at)
       return
     }
-    account(exporter, packet.length, false)
-    const flows = deps.decoder.decode(packet, exporter, Date.now())
+    account(exporter, packet.length, false, at)
+    const flows = deps.decoder.decode(packet, exporter, at)
     if (flows.length > 0) deps.sink.write(flows)
+  }
+
+  /** Unpacks a batch of the receive thread: [u8 address length][address][u16 length][payload]... */
+  function onBatch(m: WorkerMessage): void {
+    const buf = Buffer.from(m.buffer!, m.offset ?? 0, m.length ?? 0)
+    const at = m.at ?? Date.now()
+    for (let o = 0; o < buf.length; ) {
+      const addressLength = buf[o]!
+      const address = buf.toString('latin1', o + 1, o + 1 + addressLength)
+      o += 1 + addressLength
+      const length = buf.readUInt16BE(o)
+      onMessage(buf.subarray(o + 2, o + 2 + length), address, at)
+      o += 2 + length
+    }
+    if (m.dropped) {
+      overflow += m.dropped
+      deps.logger.warn({ dropped: m.dropped }, 'collector behind: the receive thread dropped datagrams')
+    }
+    worker?.postMessage({ type: 'ack', bytes: m.length ?? 0 })
   }
 
   return {
     async start() {
-      for (const port of config.ports) {
-        const ipv6 = config.host.includes(':')
-        const socket = createSocket({ type: ipv6 ? 'udp6' : 'udp4', ipv6Only: false, reuseAddr: false })
-        socket.on('message', (msg, rinfo) => onMessage(msg, rinfo.address))
-        socket.on('error', (err) => deps.logger.error({ err, port }, 'UDP socket error'))
-        await new Promise<void>((resolve, reject) => {
-          const failed = (err: NodeJS.ErrnoException) => {
-            socket.close()
-            reject(new Error(`cannot listen for NetFlow/IPFIX on UDP ${config.host} port ${port}: ${err.code ?? err.message}`))
-          }
-          socket.once('error', failed)
-          socket.bind(port, config.host, () => {
-            socket.off('error', failed)
+      const w = new Worker(WORKER, {
+        workerData: { host: config.host, ports: config.ports, receiveBufferBytes: config.receiveBufferBytes, maxInFlightBytes: MAX_IN_FLIGHT_BYTES },
+      })
+      worker = w
+      await new Promise<void>((resolve, reject) => {
+        w.on('message', (m: WorkerMessage) => {
+          if (m.type === 'batch') onBatch(m)
+          else if (m.type === 'listening') {
+            bound = m.ports ?? []
+            deps.logger.info({ host: config.host, ports: bound, receiveBuffer: m.receiveBuffer }, 'listening for NetFlow/IPFIX')
             resolve()
-          })
+          } else if (m.type === 'error') reject(new Error(m.message))
+          else if (m.type === 'warning') deps.logger.warn(m.message)
         })
-        if (config.receiveBufferBytes > 0) {
-          try {
-            socket.setRecvBufferSize(config.receiveBufferBytes)
-          } catch (err) {
-            deps.logger.warn({ err, port }, 'could not set the UDP receive buffer size')
-          }
-        }
-        sockets.push(socket)
-        deps.logger.info({ host: config.host, port: socket.address().port, receiveBuffer: socket.getRecvBufferSize() }, 'listening for NetFlow/IPFIX')
-      }
+        w.on('error', (err) => {
+          deps.logger.error({ err }, 'the UDP receive thread failed')
+          reject(err)
+        })
+      })
     },
     async stop() {
-      await Promise.all(sockets.splice(0).map((s) => new Promise<void>((resolve) => s.close(() => resolve()))))
+      const w = worker
+      if (!w) return
+      worker = undefined
+      const stopped = new Promise<void>((resolve) => {
+        w.on('message', (m: WorkerMessage) => m.type === 'stopped' && resolve())
+        w.once('exit', () => resolve())
+      })
+      w.postMessage({ type: 'stop' })
+      await Promise.race([stopped, new Promise((r) => setTimeout(r, 2000))])
+      await w.terminate()
+      bound = []
     },
     ports() {
-      return sockets.map((s) => s.address().port)
+      return bound
     },
     exporters() {
       return traffic
+    },
+    dropped() {
+      return overflow
     },
   }
 }

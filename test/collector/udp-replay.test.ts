@@ -82,6 +82,7 @@ describe('UDP replay of real exports into a running collector', () => {
     expect(text).toContain('holowatch_netflow_packets_total{exporter="127.0.0.1",version="ipfix"} 338')
     expect(text).toContain('holowatch_netflow_drops_total{exporter="127.0.0.1",reason="unknown_version"} 2')
     expect(text).toMatch(/holowatch_writer_rows_written_total \d+/)
+    expect(text).toContain('holowatch_udp_dropped_datagrams_total{where="kernel"} 0')
 
     const app = await buildApp({ config: db.config, clickhouse: db.clickhouse, engine: 'embedded', metrics: createMetricsRegistry(), collector }, { logger: false })
     const tokens = createTokenStore(db.clickhouse)
