@@ -87,3 +87,65 @@ export function ipv4Frame(o: { src?: string; dst?: string; proto?: number; sport
   eth.writeUInt16BE(0x0800, 12)
   return Buffer.concat([eth, ip])
 }
+
+/** pcapng blocks in either byte order, with IDB options (if_tsresol, if_tsoffset). */
+export function pcapngWriter(le: boolean) {
+  const u16 = (b: Buffer, v: number, o: number) => (le ? b.writeUInt16LE(v, o) : b.writeUInt16BE(v, o))
+  const u32 = (b: Buffer, v: number, o: number) => (le ? b.writeUInt32LE(v >>> 0, o) : b.writeUInt32BE(v >>> 0, o))
+  const blockOf = (type: number, body: Buffer): Buffer => {
+    const pad = (4 - (body.length % 4)) % 4
+    const len = 12 + body.length + pad
+    const b = Buffer.alloc(len)
+    u32(b, type, 0)
+    u32(b, len, 4)
+    body.copy(b, 8)
+    u32(b, len, len - 4)
+    return b
+  }
+  const option = (code: number, value: Buffer): Buffer => {
+    const b = Buffer.alloc(4 + value.length + ((4 - (value.length % 4)) % 4))
+    u16(b, code, 0)
+    u16(b, value.length, 2)
+    value.copy(b, 4)
+    return b
+  }
+  return {
+    section(): Buffer {
+      const body = Buffer.alloc(16)
+      u32(body, 0x1a2b3c4d, 0)
+      u16(body, 1, 4)
+      body.writeBigInt64LE(-1n, 8)
+      return blockOf(0x0a0d0d0a, body)
+    },
+    iface(linkType: number, o: { tsresol?: number; tsoffset?: bigint } = {}): Buffer {
+      const head = Buffer.alloc(8)
+      u16(head, linkType, 0)
+      u32(head, 262_144, 4)
+      const opts: Buffer[] = []
+      if (o.tsresol !== undefined) opts.push(option(9, Buffer.from([o.tsresol])))
+      if (o.tsoffset !== undefined) {
+        const v = Buffer.alloc(8)
+        if (le) v.writeBigInt64LE(o.tsoffset)
+        else v.writeBigInt64BE(o.tsoffset)
+        opts.push(option(14, v))
+      }
+      if (opts.length) opts.push(Buffer.alloc(4)) // opt_endofopt
+      return blockOf(1, Buffer.concat([head, ...opts]))
+    },
+    packet(iface: number, data: Buffer, units: bigint): Buffer {
+      const head = Buffer.alloc(20)
+      u32(head, iface, 0)
+      u32(head, Number(units >> 32n), 4)
+      u32(head, Number(units & 0xffffffffn), 8)
+      u32(head, data.length, 12)
+      u32(head, data.length, 16)
+      return blockOf(6, Buffer.concat([head, data]))
+    },
+    simple(data: Buffer): Buffer {
+      const head = Buffer.alloc(4)
+      u32(head, data.length, 0)
+      return blockOf(3, Buffer.concat([head, data]))
+    },
+    block: blockOf,
+  }
+}
