@@ -30,6 +30,7 @@ const SOURCES = [
   fixture('sll2.pcap'),
   fixture('null.pcap'),
   fixture('multi.pcapng'),
+  fixture('services.pcap'), // TLS hellos and greetings: the banner parsers get mutated payloads
 ]
 
 function mutate(src: Buffer, rand: () => number): Buffer {
