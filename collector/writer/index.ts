@@ -25,6 +25,12 @@ export interface FlowWriterConfig {
   /** Retry back-off bounds after a failed insert (defaults 250 ms → 30 s). */
   retryMinMs: number
   retryMaxMs: number
+  /**
+   * Inserts of queued batches in flight at once (default 2): one insert keeps about one core of
+   * ClickHouse busy, so a second one uses the other while the first is parsed and merged. Spooled
+   * batches (after an outage) are replayed one at a time, oldest first.
+   */
+  insertConcurrency: number
 }
 
 export interface WriterStats {
@@ -58,6 +64,7 @@ export function defaultWriterConfig(dataDir: string): FlowWriterConfig {
     maxSpoolBytes: 2 * 1024 * 1024 * 1024,
     retryMinMs: 250,
     retryMaxMs: 30_000,
+    insertConcurrency: 2,
   }
 }
 
@@ -78,8 +85,14 @@ export function createFlowWriter(
   let openSince = 0
   let timer: NodeJS.Timeout | undefined
   let running = false
-  let loop: Promise<void> | undefined
-  let wake: (() => void) | undefined
+  let loops: Promise<void> | undefined
+  /** Insert loops waiting for a batch or a retry time; woken when a batch closes or at stop. */
+  const waiters: (() => void)[] = []
+  const wakeAll = () => {
+    for (const w of waiters.splice(0)) w()
+  }
+  /** Ids of the batches being inserted now. */
+  const claimed = new Set<string>()
   let retryMs = config.retryMinMs
   const counts = { rowsWritten: 0, rowsDropped: 0, rowsRejected: 0 }
   const metrics = createWriterMetrics(deps.metrics, () => liveStats())
@@ -102,13 +115,31 @@ export function createFlowWriter(
       metrics.rowsDropped.inc(batch.rows)
       logger.error({ rows: batch.rows }, 'writer queue and spool are full: batch dropped')
     }
-    wake?.()
+    wakeAll()
   }
 
-  function next(): { batch: Batch; fromSpool: boolean } | undefined {
-    if (queue[0]) return { batch: queue[0], fromSpool: false }
+  /** The oldest queued batch nobody inserts yet; the spool only when nothing else is in flight. */
+  function claim(): { batch: Batch; fromSpool: boolean } | undefined {
+    for (const batch of queue) {
+      if (claimed.has(batch.id)) continue
+      claimed.add(batch.id)
+      return { batch, fromSpool: false }
+    }
+    if (claimed.size > 0) return undefined
     const spooled = spool?.peek()
-    return spooled ? { batch: spooled, fromSpool: true } : undefined
+    if (!spooled) return undefined
+    claimed.add(spooled.id)
+    return { batch: spooled, fromSpool: true }
+  }
+
+  function sleep(ms: number | undefined): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const t = ms === undefined ? undefined : setTimeout(resolve, ms)
+      waiters.push(() => {
+        clearTimeout(t)
+        resolve()
+      })
+    })
   }
 
   function done(item: { batch: Batch; fromSpool: boolean }): void {
@@ -123,10 +154,9 @@ export function createFlowWriter(
 
   async function insertLoop(): Promise<void> {
     while (running) {
-      const item = next()
+      const item = claim()
       if (!item) {
-        await new Promise<void>((resolve) => (wake = resolve))
-        wake = undefined
+        await sleep(undefined)
         continue
       }
       const started = performance.now()
@@ -150,15 +180,12 @@ export function createFlowWriter(
         }
         metrics.insertErrors.labels('true').inc()
         logger.warn({ err: (err as Error).message, retryInMs: retryMs, queued: queue.length, spooled: spool?.batches }, 'insert failed; will retry')
-        await new Promise<void>((resolve) => {
-          const t = setTimeout(resolve, retryMs)
-          wake = () => {
-            clearTimeout(t)
-            resolve()
-          }
-        })
-        wake = undefined
+        // The batch stays claimed while this loop waits: the back-off applies to it.
+        const wait = retryMs
         retryMs = Math.min(retryMs * 2, config.retryMaxMs)
+        await sleep(wait)
+      } finally {
+        if (claimed.delete(item.batch.id)) wakeAll()
       }
     }
   }
@@ -172,7 +199,7 @@ export function createFlowWriter(
       timer = setInterval(() => {
         if (open.length > 0 && Date.now() - openSince >= config.flushIntervalMs) closeBatch()
       }, Math.max(10, Math.floor(config.flushIntervalMs / 4)))
-      loop = insertLoop()
+      loops = Promise.all(Array.from({ length: Math.max(1, config.insertConcurrency) }, () => insertLoop())).then(() => undefined)
     },
     write(flows) {
       if (flows.length === 0) return
@@ -196,7 +223,7 @@ export function createFlowWriter(
       await this.flush(timeoutMs)
       running = false
       clearInterval(timer)
-      wake?.()
+      wakeAll()
       // Whatever is still in memory goes to disk: the next start replays it (deduplicated if
       // an insert was in flight and did land).
       let spooledRows = 0
@@ -209,7 +236,7 @@ export function createFlowWriter(
       }
       queueBytes = 0
       // An insert still hanging on an unreachable server is abandoned: its batch is spooled.
-      await Promise.race([loop, new Promise((r) => setTimeout(r, 1_000))])
+      await Promise.race([loops, new Promise((r) => setTimeout(r, 1_000))])
       if (spooledRows > 0) logger.warn({ rows: spooledRows }, 'ClickHouse unavailable at shutdown: batches spooled for the next start')
     },
     stats() {
