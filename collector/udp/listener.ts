@@ -120,6 +120,11 @@ export function createUdpListener(config: UdpListenerConfig, deps: { decoder: Pa
         workerData: { host: config.host, ports: config.ports, receiveBufferBytes: config.receiveBufferBytes, maxInFlightBytes: MAX_IN_FLIGHT_BYTES },
       })
       worker = w
+      const failed = (err: Error) => {
+        worker = undefined
+        void w.terminate()
+        throw err
+      }
       await new Promise<void>((resolve, reject) => {
         w.on('message', (m: WorkerMessage) => {
           if (m.type === 'batch') onBatch(m)
@@ -134,7 +139,7 @@ export function createUdpListener(config: UdpListenerConfig, deps: { decoder: Pa
           deps.logger.error({ err }, 'the UDP receive thread failed')
           reject(err)
         })
-      })
+      }).catch(failed)
     },
     async stop() {
       const w = worker
