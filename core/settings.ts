@@ -168,6 +168,32 @@ export const SETTINGS = {
     max: 1048576,
     doc: 'Largest capture accepted by POST /api/v1/pcaps, in MiB (compressed size for gzip); larger uploads get 413.',
   },
+  hcUploadMaxMb: {
+    env: 'HOLOWATCH_HC_UPLOAD_MAX_MB',
+    kind: 'int',
+    default: '256',
+    min: 1,
+    max: 65536,
+    doc: 'Largest health-check report accepted by POST /api/v1/campaigns/:id/uploads and the CLI, in MiB; larger uploads get 413.',
+  },
+  hcSlaDays: {
+    env: 'HOLOWATCH_HC_SLA_DAYS',
+    kind: 'string',
+    default: 'critical=7,high=30,medium=90,low=120',
+    doc: 'Days an organisation has to rectify a finding, by severity; a campaign or a notice request may override them.',
+  },
+  hcSlaGradePercent: {
+    env: 'HOLOWATCH_HC_SLA_GRADE_PERCENT',
+    kind: 'string',
+    default: 'core=50,important=100,general=100',
+    doc: 'Percent of those days a finding gets by asset grade (core systems are fixed sooner), rounded up, at least one day.',
+  },
+  hcCentreName: {
+    env: 'HOLOWATCH_HC_CENTRE_NAME',
+    kind: 'string',
+    default: '网络综合治理中心|Network Comprehensive Governance Centre',
+    doc: 'Issuer printed in the header of notices, warnings and reports: Chinese name|English name.',
+  },
   logLevel: {
     env: 'HOLOWATCH_LOG_LEVEL',
     kind: 'enum',
