@@ -97,7 +97,7 @@ export const SETTINGS = {
   writerBatchRows: {
     env: 'HOLOWATCH_WRITER_BATCH_ROWS',
     kind: 'int',
-    default: '100000',
+    default: '250000',
     min: 1,
     max: 10000000,
     doc: 'A flow batch is inserted when it reaches this many rows…',

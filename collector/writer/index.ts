@@ -12,7 +12,7 @@ import { openSpool, type Spool } from './spool.ts'
 export { flowsToNative, NATIVE_COLUMNS } from './native.ts'
 
 export interface FlowWriterConfig {
-  /** A batch closes at this many rows… (default 100,000) */
+  /** A batch closes at this many rows… (default 250,000: fewer, larger parts cost ClickHouse less per row) */
   batchRows: number
   /** …or this long after its first row, whichever comes first (default 1,000 ms). */
   flushIntervalMs: number
@@ -57,7 +57,7 @@ export interface FlowWriter {
 
 export function defaultWriterConfig(dataDir: string): FlowWriterConfig {
   return {
-    batchRows: 100_000,
+    batchRows: 250_000,
     flushIntervalMs: 1_000,
     maxQueueBytes: 256 * 1024 * 1024,
     spoolDir: join(dataDir, 'spool'),
