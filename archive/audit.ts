@@ -13,7 +13,7 @@ export interface Actor {
 }
 
 export type AuditAction = 'create' | 'update' | 'decommission' | 'revoke' | 'import'
-export type AuditObject = 'token' | 'sector' | 'locality' | 'organisation' | 'asset' | 'archive'
+export type AuditObject = 'token' | 'sector' | 'locality' | 'organisation' | 'asset' | 'archive' | 'incident'
 
 /** A changed field: its value before and after the write (null where it did not exist). */
 export type Changes = Record<string, [unknown, unknown]>

@@ -130,6 +130,12 @@ describe('attacks, traffic and stats API', () => {
     ])
     expect(d.history[1].note).toBe('calling the hospital CSO')
     expect((await get(`/api/v1/attacks?${window}&state=resolved`)).json().total).toBe(1)
+    // The central audit log has both changes, with who made them.
+    const audit = (await get(`/api/v1/audit?object_type=incident&object_id=${i.id}`, 'admin')).json()
+    expect(audit.items.map((a: { actor: string; changes: { state: unknown } }) => [a.actor, a.changes.state]).sort()).toEqual([
+      ['analyst-li', ['acknowledged', 'resolved']],
+      ['analyst-li', ['open', 'acknowledged']],
+    ])
   })
 
   it('owners see only incidents on their assets, may add notes but not change the state', async () => {

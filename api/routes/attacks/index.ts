@@ -2,7 +2,9 @@ import type { FastifyInstance } from 'fastify'
 import type { Static } from 'typebox'
 import { createIncidentStore } from '../../../detection/store.ts'
 import type { IncidentState } from '../../../detection/incident.ts'
+import { recordAudit, type Changes } from '../../../archive/audit.ts'
 import { ApiError } from '../../errors.ts'
+import { actorOf } from '../archive/actor.ts'
 import { READERS, requireRole, scopeOrgs } from './access.ts'
 import {
   incidentHistory, incidentPorts, incidentSamples, incidentTimeline, incidentTopSources, listAttacks, type AttackRow,
@@ -106,6 +108,10 @@ export default async function attackRoutes(app: FastifyInstance) {
         throw new ApiError('conflict', `an incident that is ${current} cannot become ${next}`)
       }
       await store.appendStates([{ incidentId: row.id, state: next, previousState: current, note: body.note ?? '', changedBy: caller.name, changedFrom: request.ip }])
+      // The central audit log has every write too, beside the incident's own state history.
+      const changes: Changes = next !== current ? { state: [current, next] } : {}
+      if (body.note) changes.note = [null, body.note]
+      await recordAudit(app.clickhouse, actorOf(request), [{ action: 'update', objectType: 'incident', objectId: row.id, changes }])
       return toAttack((await load(request, caller)))
     },
   )

@@ -20,7 +20,7 @@ const Query = Type.Object(
   {
     from: Type.Optional(Type.String({ format: 'date-time' })),
     to: Type.Optional(Type.String({ format: 'date-time' })),
-    object_type: Type.Optional(Type.Union(['token', 'sector', 'locality', 'organisation', 'asset', 'archive'].map((t) => Type.Literal(t)))),
+    object_type: Type.Optional(Type.Union(['token', 'sector', 'locality', 'organisation', 'asset', 'archive', 'incident'].map((t) => Type.Literal(t)))),
     object_id: Type.Optional(Type.String({ maxLength: 100 })),
     actor: Type.Optional(Type.String({ maxLength: 100 })),
     action: Type.Optional(Type.Union(['create', 'update', 'decommission', 'revoke', 'import'].map((t) => Type.Literal(t)))),
