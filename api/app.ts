@@ -6,6 +6,7 @@ import httpMetrics from './plugins/http-metrics.ts'
 import openapi from './plugins/openapi.ts'
 import archiveApi from './routes/archive/register.ts'
 import detectionApi from './routes/attacks/register.ts'
+import healthcheckApi from './routes/campaigns/register.ts'
 import exporterRoutes from './routes/exporters/index.ts'
 import healthRoutes from './routes/health/index.ts'
 import metricsRoutes from './routes/metrics/index.ts'
@@ -27,6 +28,7 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
   await app.register(metricsRoutes)
   await app.register(detectionApi)
   await app.register(archiveApi)
+  await app.register(healthcheckApi)
   await app.register(pcapRoutes, { prefix: '/api/v1' })
   await app.register(exporterRoutes, { prefix: '/api/v1', source: deps.collector })
   return app
