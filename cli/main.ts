@@ -5,6 +5,7 @@ import { collectCommand } from './commands/collect.ts'
 import { archiveCommand } from './commands/archive.ts'
 import { configCommand } from './commands/config.ts'
 import { detectCommand } from './commands/detect.ts'
+import { healthcheckCommand } from './commands/healthcheck.ts'
 import { importPcapCommand } from './commands/import-pcap.ts'
 import { migrateCommand } from './commands/migrate.ts'
 import { serveCommand } from './commands/serve.ts'
@@ -12,7 +13,7 @@ import { threatIntelCommand } from './commands/threat-intel.ts'
 import { tokenCommand } from './commands/token.ts'
 import { versionCommand } from './commands/version.ts'
 
-const COMMANDS: Command[] = [serveCommand, collectCommand, migrateCommand, detectCommand, importPcapCommand, threatIntelCommand, tokenCommand, archiveCommand, configCommand, versionCommand]
+const COMMANDS: Command[] = [serveCommand, collectCommand, migrateCommand, detectCommand, importPcapCommand, threatIntelCommand, tokenCommand, archiveCommand, healthcheckCommand, configCommand, versionCommand]
 
 function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length))
