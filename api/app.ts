@@ -3,12 +3,15 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import auth from './plugins/auth.ts'
 import errors from './plugins/errors.ts'
 import httpMetrics from './plugins/http-metrics.ts'
+import dashboard from './plugins/dashboard.ts'
 import openapi from './plugins/openapi.ts'
 import archiveApi from './routes/archive/register.ts'
+import observedServiceRoutes from './routes/assets/observed-services.ts'
 import detectionApi from './routes/attacks/register.ts'
 import healthcheckApi from './routes/campaigns/register.ts'
 import exporterRoutes from './routes/exporters/index.ts'
 import healthRoutes from './routes/health/index.ts'
+import meRoutes from './routes/me/index.ts'
 import metricsRoutes from './routes/metrics/index.ts'
 import pcapRoutes from './routes/pcaps/index.ts'
 import { ProblemSchema } from './schemas.ts'
@@ -31,6 +34,9 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
   await app.register(healthcheckApi)
   await app.register(pcapRoutes, { prefix: '/api/v1' })
   await app.register(exporterRoutes, { prefix: '/api/v1', source: deps.collector })
+  await app.register(meRoutes, { prefix: '/api/v1' })
+  await app.register(observedServiceRoutes, { prefix: '/api/v1' })
+  await app.register(dashboard)
   return app
 }
 

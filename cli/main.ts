@@ -4,6 +4,7 @@ import { UsageError, wantsHelp, type Command } from './command.ts'
 import { collectCommand } from './commands/collect.ts'
 import { archiveCommand } from './commands/archive.ts'
 import { configCommand } from './commands/config.ts'
+import { demoCommand } from './commands/demo.ts'
 import { detectCommand } from './commands/detect.ts'
 import { healthcheckCommand } from './commands/healthcheck.ts'
 import { importPcapCommand } from './commands/import-pcap.ts'
@@ -13,7 +14,7 @@ import { threatIntelCommand } from './commands/threat-intel.ts'
 import { tokenCommand } from './commands/token.ts'
 import { versionCommand } from './commands/version.ts'
 
-const COMMANDS: Command[] = [serveCommand, collectCommand, migrateCommand, detectCommand, importPcapCommand, threatIntelCommand, tokenCommand, archiveCommand, healthcheckCommand, configCommand, versionCommand]
+const COMMANDS: Command[] = [serveCommand, collectCommand, migrateCommand, detectCommand, importPcapCommand, threatIntelCommand, tokenCommand, archiveCommand, healthcheckCommand, configCommand, demoCommand, versionCommand]
 
 function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length))

@@ -1,0 +1,147 @@
+import { createSocket } from 'node:dgram'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
+import { createPcapImporter } from '../../collector/capture/importer.ts'
+import { cliActor } from '../../archive/cli-actor.ts'
+import { importArchive } from '../../archive/import.ts'
+import { LOCALITY } from '../../archive/kinds.ts'
+import { createArchiveService } from '../../archive/service.ts'
+import { createTokenStore } from '../../archive/tokens.ts'
+import { withCreditCodeCheck } from '../../archive/uscc.ts'
+import { createLogger } from '../../core/logger.ts'
+import { createDetector, detectorConfigFrom } from '../../detection/index.ts'
+import { parseThresholdOverrides } from '../../detection/thresholds.ts'
+import { UsageError, type Command } from '../command.ts'
+import { configFrom, openMigrated } from '../context.ts'
+import { serveCommand } from './serve.ts'
+
+const FIXTURES = fileURLToPath(new URL('../../../shared/fixtures/', import.meta.url))
+
+/**
+ * The lab of the shared captures (10.77.0.0/24, 2001:db8:77::/64) as an archive, plus two
+ * organisations with no traffic, so that owners see only their own. Columns as
+ * docs/archive-import-template.csv.
+ */
+const LAB = withCreditCodeCheck('91350100MA0000770')
+const SCHOOL = withCreditCodeCheck('12350100MB0000001')
+const HOSPITAL = withCreditCodeCheck('12350100MB0000002')
+const HEADER = 'credit_code,org_name,sector,locality,org_address,cso_name,cso_phone,cso_email,cso_certificate,asset_id,asset_name,category,grade,mlps_level,networks,domains,services,icp_filing,mlps_filing,tags,status,notes'
+const SEED = [
+  [LAB, '实验水务有限公司', 'water', 'lab-town', '实验镇水厂路1号', '王磊', '0591-8877001', 'wanglei@water.example.cn', 'CISP-2025-0077', '', 'SCADA web server', 'industrial_control', 'core', '3', '10.77.0.10/32; 2001:db8:77::10/128', 'scada.water.example.cn', '80/tcp nginx; 22/tcp OpenSSH', '', '35010099077-25001', 'scada', 'active', 'water treatment control'],
+  [LAB, '实验水务有限公司', 'water', 'lab-town', '实验镇水厂路1号', '王磊', '0591-8877001', 'wanglei@water.example.cn', 'CISP-2025-0077', '', 'operator workstation', 'business_system', 'general', '2', '10.77.0.20/32', '', '', '', '', 'office', 'active', ''],
+  [SCHOOL, '第一中学', 'education', 'east-street', '东街1号', '张伟', '0591-8888001', 'zhangwei@school.example.cn', 'CISP-2024-0001', '', '学校门户网站', 'website', 'important', '2', '203.0.113.10', 'www.school.example.cn', '443/tcp nginx 1.24; 80/tcp nginx 1.24', '闽ICP备00000001号', '35010099001-24001', 'portal', 'active', '对外门户'],
+  [HOSPITAL, '县人民医院', 'health', 'east-street', '西街8号', '李娜', '0591-8888002', 'lina@hospital.example.cn', '', '', 'HIS', 'database', 'core', '3', '10.30.0.0/24', '', '1433/tcp SQL Server 2019', '', '35010099002-24001', 'medical', 'active', ''],
+]
+
+/** Detection thresholds the bounded lab traffic supports (see test/detection/lab.ts for why). */
+const LAB_THRESHOLDS = ['port_scan.min_ports=10', 'host_sweep.min_hosts=5', 'flood.min_pps=1000', 'flood.min_flows_per_s=500']
+const CAPTURE_FROM = '2026-11-22T12:08:00Z'
+const CAPTURE_TO = '2026-11-22T12:10:00Z'
+
+export const demoCommand: Command = {
+  name: 'demo',
+  summary: 'load the shared fixtures (archive, pcap, NetFlow) into a fresh data dir, detect, and serve the dashboard',
+  usage: `Usage: holowatch demo [--data-dir DIR] [--fixtures DIR] [--no-serve]
+
+For a first look: creates a fresh data directory (default ./var/demo; it must not exist or be
+empty), loads an archive of the lab network (three organisations, four assets), imports the
+capture ../shared/fixtures/pcap/dev-capture.pcapng, runs detection over its time span, creates an
+admin, an analyst and an owner token (printed once), then serves like 'holowatch serve' and replays
+the softflowd NetFlow v9 export to its own collector, so the exporter shows on the one screen.
+Open the printed URL and sign in with a printed token.
+
+  --data-dir DIR  the data directory to create (default ./var/demo)
+  --fixtures DIR  the shared fixtures (default ../shared/fixtures next to this checkout)
+  --no-serve      load and detect only; then run HOLOWATCH_DATA_DIR=DIR holowatch serve`,
+  async run(args) {
+    const { values } = parseArgs({ args, options: { 'data-dir': { type: 'string' }, fixtures: { type: 'string' }, 'no-serve': { type: 'boolean' } } })
+    const dir = resolve(values['data-dir'] ?? 'var/demo')
+    const fixtures = resolve(values.fixtures ?? FIXTURES)
+    if (existsSync(dir) && readdirSync(dir).length > 0) throw new UsageError(`${dir} is not empty: the demo loads into a fresh data directory`)
+    const capture = `${fixtures}/pcap/dev-capture.pcapng`
+    if (!existsSync(capture)) throw new UsageError(`no ${capture}: point --fixtures at the shared fixtures`)
+    process.env.HOLOWATCH_DATA_DIR = dir
+    const loaded = configFrom(undefined)
+    const logger = createLogger('warn')
+    const started = Date.now()
+    const { clickhouse } = await openMigrated(loaded)
+    const tokens: [string, string][] = []
+    try {
+      const service = createArchiveService(clickhouse)
+      const actor = { ...cliActor(), name: 'demo' }
+      for (const [code, zh, en] of [['lab-town', '实验镇', 'Lab Town'], ['east-street', '东街街道', 'East Street']] as const) {
+        await service.create(LOCALITY, { code, name_zh: zh, name_en: en, parent_code: '', status: 'active' }, actor, null)
+      }
+      const rows = [HEADER.split(','), ...SEED]
+      const report = await importArchive(clickhouse, service, rows, { dryRun: false, actor, source: 'demo' })
+      if (report.problems.length > 0) throw new Error(`demo archive refused: ${JSON.stringify(report.problems)}`)
+      console.log(`archive: ${report.created.organisations} organisations, ${report.created.assets} assets`)
+
+      const importer = createPcapImporter(loaded.config, { clickhouse, logger }, 'demo')
+      importer.start()
+      try {
+        const r = await importer.importFile(capture, { sensor: 'demo-sensor', origin: 'cli' })
+        console.log(`capture: ${r.packets} packets → ${r.flows} flows, ${r.services} services (${capture})`)
+      } finally {
+        await importer.stop()
+      }
+
+      const detectorConfig = detectorConfigFrom(loaded.config)
+      detectorConfig.thresholds = parseThresholdOverrides(LAB_THRESHOLDS, detectorConfig.thresholds)
+      const detection = await createDetector(detectorConfig, { clickhouse, logger }).runWindow(Date.parse(CAPTURE_FROM), Date.parse(CAPTURE_TO))
+      console.log(`detection: ${detection.opened.length} incidents opened over ${CAPTURE_FROM} … ${CAPTURE_TO}`)
+
+      const labOrg = (await (await clickhouse.query({ query: 'SELECT toString(id) AS id FROM organisations WHERE credit_code = {code:String} LIMIT 1', query_params: { code: LAB }, format: 'JSONEachRow' })).json<{ id: string }>())[0]?.id
+      const store = createTokenStore(clickhouse)
+      for (const spec of [{ name: 'demo-admin', role: 'admin' as const }, { name: 'demo-analyst', role: 'analyst' as const }, { name: 'demo-owner', role: 'owner' as const, orgs: labOrg ? [labOrg] : [] }]) {
+        tokens.push([spec.role, (await store.create(spec, actor)).token])
+      }
+    } finally {
+      await clickhouse.close()
+    }
+    const { config } = loaded
+    const url = `http://${config.apiHost === '0.0.0.0' || config.apiHost === '::' ? '127.0.0.1' : config.apiHost}:${config.apiPort}/#/screen?from=${CAPTURE_FROM}&to=${CAPTURE_TO}`
+    console.log(`\nloaded in ${((Date.now() - started) / 1000).toFixed(1)} s. Tokens (shown once; sign in with one of them):\n`)
+    for (const [role, token] of tokens) console.log(`  ${role.padEnd(8)} ${token}`)
+    console.log(`\nThe capture is from ${CAPTURE_FROM.slice(0, 10)}: this link shows its time range:\n  ${url}\n`)
+    if (values['no-serve']) {
+      console.log(`Serve it with: HOLOWATCH_DATA_DIR=${dir} holowatch serve`)
+      return 0
+    }
+    void replayNetflow(`${fixtures}/netflow/softflowd-v9.pcap`, config.apiHost, config.apiPort, config.netflowPort)
+    return serveCommand.run([])
+  },
+}
+
+/** Once the server answers /readyz, sends the export datagrams of a tcpdump capture to its NetFlow port. */
+async function replayNetflow(file: string, host: string, apiPort: number, netflowPort: number): Promise<void> {
+  if (!existsSync(file) || netflowPort === 0) return
+  const target = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host
+  for (let i = 0; i < 300; i++) {
+    const ready = await fetch(`http://${target}:${apiPort}/readyz`).then((r) => r.ok).catch(() => false)
+    if (ready) break
+    await new Promise((r) => setTimeout(r, 200))
+  }
+  const socket = createSocket(target.includes(':') ? 'udp6' : 'udp4')
+  for (const payload of udpPayloads(readFileSync(file))) await new Promise((r) => socket.send(payload, netflowPort, target, r))
+  socket.close()
+}
+
+/** The UDP payloads of a classic little-endian Ethernet pcap, in capture order. */
+function udpPayloads(buf: Buffer): Buffer[] {
+  const out: Buffer[] = []
+  for (let o = 24; o + 16 <= buf.length; ) {
+    const len = buf.readUInt32LE(o + 8)
+    const frame = buf.subarray(o + 16, o + 16 + len)
+    o += 16 + len
+    if (frame.length < 14) continue
+    const type = frame.readUInt16BE(12)
+    const ip = frame.subarray(14)
+    const header = type === 0x0800 ? (ip[0]! & 15) * 4 : type === 0x86dd ? 40 : -1
+    if (header < 0 || (type === 0x0800 ? ip[9] : ip[6]) !== 17) continue
+    out.push(ip.subarray(header + 8))
+  }
+  return out
+}
