@@ -1,14 +1,25 @@
 import type { ClickHouseClient } from '@clickhouse/client'
 import type { RenderTarget } from './render.ts'
 
+/** The tables of raw flows (and their sample) whose rows expire after HOLOWATCH_FLOWS_TTL_DAYS. */
+const RAW_TABLES = ['flows', 'flow_sources_sample']
+
 /**
  * Makes the retention of raw flows match HOLOWATCH_FLOWS_TTL_DAYS (0 keeps them forever). It is
  * a setting rather than a migration so that an operator can change it without touching the
  * schema; only a change alters the table. Whole daily partitions expire (ttl_only_drop_parts).
+ * Returns what happened to `flows` (the sample follows it).
  */
 export async function applyFlowsTtl(client: ClickHouseClient, target: RenderTarget, days: number): Promise<'unchanged' | 'set' | 'removed'> {
   if (!Number.isInteger(days) || days < 0) throw new Error(`flows TTL must be a whole number of days, got ${days}`)
-  const table = target.cluster ? 'flows_local' : 'flows'
+  const [first, ...rest] = RAW_TABLES
+  const result = await applyTtl(client, target, first!, days)
+  for (const table of rest) await applyTtl(client, target, table, days)
+  return result
+}
+
+async function applyTtl(client: ClickHouseClient, target: RenderTarget, name: string, days: number): Promise<'unchanged' | 'set' | 'removed'> {
+  const table = target.cluster ? `${name}_local` : name
   const rs = await client.query({
     query: 'SELECT engine_full FROM system.tables WHERE database = {database:String} AND name = {table:String}',
     query_params: { database: target.database, table },

@@ -16,7 +16,7 @@ describe('migrations rendered for a cluster', () => {
   afterAll(() => db.close())
 
   it('shards flows and its rollups, and replicates the archive on every node', () => {
-    expect([...sharded].sort()).toEqual(['fanout_hosts_1m', 'fanout_ports_1m', 'flows', 'traffic_1d', 'traffic_1m'])
+    expect([...sharded].sort()).toEqual(['fanout_hosts_1m', 'fanout_ports_1m', 'flow_sources_sample', 'flows', 'traffic_1d', 'traffic_1m'])
   })
 
   it('puts every DDL statement ON CLUSTER', () => {

@@ -32,6 +32,7 @@ const Summary = Type.Object({ from: Time, to: Time, ...Totals, by_direction: Typ
 const Series = Type.Object({ from: Time, to: Time, step: Type.Integer(), points: Type.Array(Type.Object({ time: Time, direction: Type.String(), ...Totals })) })
 const Top = Type.Object({
   from: Time, to: Time, by: Type.String(), metric: Type.String(),
+  estimated: Type.Boolean({ description: 'true when figures are scaled from the 1-in-16 flow sample (top sources over more than a day)' }),
   items: Type.Array(Type.Object({ key: Type.String(), ...Totals, inbound_bytes: Type.Integer(), outbound_bytes: Type.Integer(), internal_bytes: Type.Integer() })),
 })
 
@@ -75,8 +76,8 @@ export default async function trafficRoutes(app: FastifyInstance) {
     const f = filterOf(request)
     const q = request.query as Static<typeof TopQuery>
     const metric = q.metric ?? 'bytes'
-    const items = await trafficTop(app.clickhouse, f, q.by, metric, q.limit ?? 10)
+    const { estimated, items } = await trafficTop(app.clickhouse, f, q.by, metric, q.limit ?? 10)
     const key = (k: string) => (q.by === 'source' && k.startsWith('::ffff:') ? k.slice(7) : k)
-    return { from: iso(f.from), to: iso(f.to), by: q.by, metric, items: items.map((i) => ({ ...i, key: key(i.key) })) }
+    return { from: iso(f.from), to: iso(f.to), by: q.by, metric, estimated, items: items.map((i) => ({ ...i, key: key(i.key) })) }
   })
 }

@@ -79,16 +79,25 @@ export function trafficTimeseries(ch: ClickHouseClient, f: TrafficFilter, stepS:
   return rows<Totals & { time_ms: number; direction: string }>(ch, trafficSql('timeseries'), { ...params(f, stepS % 86_400 === 0), step_s: stepS })
 }
 
-/** The SQL of a top query with its dimension and metric filled from the allow-lists. */
-export function trafficTopSql(by: TopDimension, metric: TopMetric): string {
-  if (by === 'source') return fillSlots(loadSql('queries/traffic/top_sources'), { metric })
+/** Top sources over ranges longer than this come from the 1-in-16 flow sample, estimated. */
+export const EXACT_SOURCES_MAX_MS = DAY
+
+/**
+ * The SQL of a top query with its dimension and metric filled from the allow-lists. Sources
+ * read raw flows, or the flow sample (`sampled`) for long ranges.
+ */
+export function trafficTopSql(by: TopDimension, metric: TopMetric, sampled = false): string {
+  if (by === 'source') return fillSlots(loadSql(sampled ? 'queries/traffic/top_sources_sampled' : 'queries/traffic/top_sources'), { metric })
   return trafficSql('top', { dimension: TOP_DIMENSIONS[by], metric })
 }
 
+/** The top list; `estimated` when the figures are scaled up from the flow sample. */
 export async function trafficTop(ch: ClickHouseClient, f: TrafficFilter, by: TopDimension, metric: TopMetric, limit: number) {
   type Row = { key: string; flows_sum: number; packets_sum: number; bytes_sum: number; inbound_bytes: number; outbound_bytes: number; internal_bytes: number }
-  const found = await rows<Row>(ch, trafficTopSql(by, metric), { ...params(f), limit })
-  return found.map(({ flows_sum, packets_sum, bytes_sum, ...r }) => ({ ...r, flows: flows_sum, packets: packets_sum, bytes: bytes_sum }))
+  const estimated = by === 'source' && f.to - f.from > EXACT_SOURCES_MAX_MS
+  const found = await rows<Row>(ch, trafficTopSql(by, metric, estimated), { ...params(f), limit })
+  const items = found.map(({ flows_sum, packets_sum, bytes_sum, ...r }) => ({ ...r, flows: flows_sum, packets: packets_sum, bytes: bytes_sum }))
+  return { estimated, items }
 }
 
 /** A step that gives at most ~500 points over the range: 1, 5, 15 minutes, 1 hour or 1 day. */
