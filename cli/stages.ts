@@ -1,9 +1,11 @@
 import type { ClickHouseClient } from '@clickhouse/client'
+import { hostname } from 'node:os'
 import { createCollector, type Collector } from '../collector/index.ts'
 import type { Config } from '../core/config.ts'
 import type { Logger } from '../core/logger.ts'
 import type { Registry } from '../core/metrics.ts'
 import { createDetector, detectorConfigFrom } from '../detection/index.ts'
+import { createHealthcheck, healthcheckConfigFrom } from '../healthcheck/index.ts'
 import type { Stage } from './lifecycle.ts'
 
 /** Starts the NetFlow / IPFIX collector (listeners, decoder, writer with its spool replay). */
@@ -23,4 +25,39 @@ export function startDetectionStage(config: Config, deps: { clickhouse: ClickHou
   const detector = createDetector(detectorConfigFrom(config), deps)
   detector.start()
   return { name: 'detection', stop: () => detector.stop() }
+}
+
+const ESCALATION_INTERVAL_MS = 15 * 60_000
+
+/**
+ * Flags overdue rectification notices and risk warnings to their regulator and locality (once
+ * each, audited as "escalation"): a minute after start, then every 15 minutes.
+ */
+export function startEscalationStage(config: Config, deps: { clickhouse: ClickHouseClient; logger: Logger }): Stage {
+  const hc = createHealthcheck(healthcheckConfigFrom(config), { clickhouse: deps.clickhouse })
+  const actor = { name: 'escalation', role: 'system', address: hostname(), via: 'cli' as const }
+  const logger = deps.logger.child({ stage: 'escalation' })
+  let running: Promise<void> = Promise.resolve()
+  const run = () => {
+    running = (async () => {
+      try {
+        const flagged = [...(await hc.notices.escalate('notice', actor)), ...(await hc.notices.escalate('warning', actor))]
+        if (flagged.length > 0) logger.warn({ escalated: flagged.map((n) => n.number) }, 'overdue notices and warnings escalated')
+      } catch (err) {
+        logger.error({ err }, 'escalation run failed; trying again at the next interval')
+      }
+    })()
+  }
+  const first = setTimeout(run, 60_000)
+  const timer = setInterval(run, ESCALATION_INTERVAL_MS)
+  first.unref()
+  timer.unref()
+  return {
+    name: 'escalation',
+    async stop() {
+      clearTimeout(first)
+      clearInterval(timer)
+      await running
+    },
+  }
 }

@@ -8,7 +8,7 @@ import { createMetricsRegistry } from '../../core/metrics.ts'
 import type { Command } from '../command.ts'
 import { configFrom, openMigrated } from '../context.ts'
 import { runUntilSignal, type Stage } from '../lifecycle.ts'
-import { startCollectorStage, startDetectionStage } from '../stages.ts'
+import { startCollectorStage, startDetectionStage, startEscalationStage } from '../stages.ts'
 
 export const serveCommand: Command = {
   name: 'serve',
@@ -17,7 +17,8 @@ export const serveCommand: Command = {
 
 Opens ClickHouse (the embedded engine on HOLOWATCH_DATA_DIR unless CLICKHOUSE_URL is set),
 applies pending migrations, then listens for NetFlow v5/v9 and IPFIX on UDP
-HOLOWATCH_NETFLOW_PORT and HOLOWATCH_IPFIX_PORT, runs live detection, and serves the API,
+HOLOWATCH_NETFLOW_PORT and HOLOWATCH_IPFIX_PORT, runs live detection and the escalation of
+overdue notices (every 15 minutes), and serves the API,
 /healthz, /readyz and /metrics on HOLOWATCH_API_HOST:HOLOWATCH_API_PORT. SIGINT or SIGTERM
 stops it cleanly (exit code 0): listeners close, queued flows are written or spooled.
 Run 'holowatch config --check' to see every setting.`,
@@ -36,6 +37,7 @@ Run 'holowatch config --check' to see every setting.`,
       const { collector, stage } = await startCollectorStage(config, { clickhouse, logger, metrics })
       stages.push(stage)
       stages.push(startDetectionStage(config, { clickhouse, logger, metrics }))
+      stages.push(startEscalationStage(config, { clickhouse, logger }))
       if (config.pcapInbox) stages.push(await startPcapInboxStage(config, { clickhouse, logger }))
       const api = await startApiServer({ config, clickhouse, engine, metrics, collector }, logger)
       stages.push({ name: 'api', stop: () => api.close() })
