@@ -12,6 +12,8 @@ import { createTokenStore } from '../../archive/tokens.ts'
 import { withCreditCodeCheck } from '../../archive/uscc.ts'
 import { createLogger } from '../../core/logger.ts'
 import { createDetector, detectorConfigFrom } from '../../detection/index.ts'
+import { createHealthcheck } from '../../healthcheck/index.ts'
+import { healthcheckConfigFrom } from '../../healthcheck/config.ts'
 import { parseThresholdOverrides } from '../../detection/thresholds.ts'
 import { UsageError, type Command } from '../command.ts'
 import { configFrom, openMigrated } from '../context.ts'
@@ -47,8 +49,9 @@ export const demoCommand: Command = {
 
 For a first look: creates a fresh data directory (default ./var/demo; it must not exist or be
 empty), loads an archive of the lab network (three organisations, four assets), imports the
-capture ../shared/fixtures/pcap/dev-capture.pcapng, runs detection over its time span, creates an
-admin, an analyst and an owner token (printed once), then serves like 'holowatch serve' and replays
+capture ../shared/fixtures/pcap/dev-capture.pcapng, runs detection over its time span, opens a
+health-check campaign with an Nmap report and dispatches the critical incidents as rectification
+notices, creates an admin, an analyst, an owner and a vendor token (printed once), then serves like 'holowatch serve' and replays
 the softflowd NetFlow v9 export to its own collector, so the exporter shows on the one screen.
 Open the printed URL and sign in with a printed token.
 
@@ -64,7 +67,7 @@ Open the printed URL and sign in with a printed token.
     if (!existsSync(capture)) throw new UsageError(`no ${capture}: point --fixtures at the shared fixtures`)
     process.env.HOLOWATCH_DATA_DIR = dir
     const loaded = configFrom(undefined)
-    const logger = createLogger('warn')
+    const logger = createLogger('error')
     const started = Date.now()
     const { clickhouse } = await openMigrated(loaded)
     const tokens: [string, string][] = []
@@ -93,9 +96,22 @@ Open the printed URL and sign in with a printed token.
       const detection = await createDetector(detectorConfig, { clickhouse, logger }).runWindow(Date.parse(CAPTURE_FROM), Date.parse(CAPTURE_TO))
       console.log(`detection: ${detection.opened.length} incidents opened over ${CAPTURE_FROM} … ${CAPTURE_TO}`)
 
+      // A health-check campaign with one vendor's Nmap report, and the critical incidents dispatched
+      // as rectification notices to the lab's organisation (what the owner then answers).
+      const hc = createHealthcheck(healthcheckConfigFrom(loaded.config), { clickhouse })
+      const campaign = await hc.campaigns.create({
+        name: '2026 annual health check', year: 2026, vendors: ['demo-vendor'], starts_at: null, ends_at: null, sla: {},
+        scope: { organisations: [], sectors: [], localities: [], networks: [] }, status: 'active', notes: 'demo',
+      }, actor)
+      const scan = `${fixtures}/scans/nmap/nmap_multiple_port.xml`
+      if (existsSync(scan)) await hc.uploads.importReport(campaign, readFileSync(scan), { fileName: 'nmap_multiple_port.xml', vendor: 'demo-vendor', actor })
+      let notices = 0
+      for (const incident of detection.opened.filter((i) => i.severity === 'critical')) if (await hc.dispatchIncident(incident.id, undefined, actor)) notices++
+      console.log(`health checks: campaign "${campaign.name}", ${notices} rectification notices dispatched`)
+
       const labOrg = (await (await clickhouse.query({ query: 'SELECT toString(id) AS id FROM organisations WHERE credit_code = {code:String} LIMIT 1', query_params: { code: LAB }, format: 'JSONEachRow' })).json<{ id: string }>())[0]?.id
       const store = createTokenStore(clickhouse)
-      for (const spec of [{ name: 'demo-admin', role: 'admin' as const }, { name: 'demo-analyst', role: 'analyst' as const }, { name: 'demo-owner', role: 'owner' as const, orgs: labOrg ? [labOrg] : [] }]) {
+      for (const spec of [{ name: 'demo-admin', role: 'admin' as const }, { name: 'demo-analyst', role: 'analyst' as const }, { name: 'demo-owner', role: 'owner' as const, orgs: labOrg ? [labOrg] : [] }, { name: 'demo-vendor', role: 'vendor' as const, campaigns: [campaign.id] }]) {
         tokens.push([spec.role, (await store.create(spec, actor)).token])
       }
     } finally {

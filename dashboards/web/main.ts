@@ -32,8 +32,8 @@ const PAGES: Record<string, PageDef> = {
   screen: { render: screenPage, roles: CENTRE, nav: 'nav.screen', ranged: true },
   attacks: { render: (ctx) => (ctx.params.length > 0 ? incidentPage(ctx) : attacksPage(ctx)), roles: READERS, nav: 'nav.attacks', ranged: true },
   archive: { render: archivePage, roles: READERS, nav: 'nav.archive', ranged: false },
-  organisations: { render: organisationPage, roles: READERS, ranged: true },
-  assets: { render: assetPage, roles: READERS, ranged: true },
+  organisations: { render: organisationPage, roles: READERS, ranged: false },
+  assets: { render: assetPage, roles: READERS, ranged: false },
   traffic: { render: trafficPage, roles: READERS, nav: 'nav.traffic', ranged: true },
   health: { render: healthPage, roles: ['admin', 'analyst', 'owner', 'vendor'], nav: 'nav.health', ranged: false },
 }
@@ -121,8 +121,14 @@ async function render(): Promise<void> {
   const def = PAGES[name]
   const main = h('main', { class: `page page-${name}` })
   clear(app, header(name, def, query), main)
-  if (!def) return clear(main, errorBox(new Error(`no page ${name}`)))
-  if (!def.roles.includes(user.role)) return clear(main, h('div', { class: 'notice notice-warn', role: 'alert' }, t('common.forbidden')))
+  const ready = () => {
+    main.setAttribute('data-route', location.hash)
+    main.setAttribute('data-ready', 'true')
+  }
+  if (!def || !def.roles.includes(user.role)) {
+    clear(main, def ? h('div', { class: 'notice notice-warn', role: 'alert' }, t('common.forbidden')) : errorBox(new Error(`no page ${name}`)))
+    return ready()
+  }
   const ctx: PageContext = {
     root: main, params, query, me: user, range: rangeOf(query), signal: controller.signal,
     cleanup: (fn) => teardown.push(fn),
@@ -138,7 +144,7 @@ async function render(): Promise<void> {
   } catch (err) {
     if ((err as Error).name !== 'AbortError') clear(main, errorBox(err))
   }
-  main.setAttribute('data-ready', 'true')
+  ready()
 }
 
 window.addEventListener('hashchange', () => void render())

@@ -144,3 +144,54 @@ export interface Exporter {
   lostFlows: number
   lostPackets: number
 }
+
+export interface Campaign {
+  id: string
+  name: string
+  year: number
+  vendors: string[]
+  status: string
+  starts_at: string | null
+  ends_at: string | null
+}
+
+export interface Upload {
+  id: string
+  file_name: string
+  format: string
+  vendor: string
+  uploaded_at: string
+  findings: number
+  hosts: number
+}
+
+export interface Finding {
+  id: string
+  host: string
+  address: string
+  asset_id: string | null
+  asset_name: string
+  org_name: string
+  port: number
+  protocol: string
+  title: string
+  severity: string
+  cves: string[]
+  state: string
+  last_seen: string
+}
+
+export interface Notice {
+  id: string
+  kind: string
+  number: string
+  org_id: string
+  org_name: string
+  title: string
+  severity: string
+  state: string
+  overdue: boolean
+  issued_at: string
+  due_at: string
+  owner_note: string
+}

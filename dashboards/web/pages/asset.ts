@@ -6,7 +6,7 @@ import { orgName } from '../names.ts'
 import type { PageContext } from '../page.ts'
 import { withQuery } from '../route.ts'
 import type { Asset, Attack, ObservedService, Page } from '../types.ts'
-import { gradeBadge, link, severityBadge, stateBadge } from './common.ts'
+import { gradeBadge, lastYear, link, severityBadge, stateBadge } from './common.ts'
 import { assetFindings } from './findings.ts'
 import { editForm } from './asset-edit.ts'
 
@@ -22,7 +22,7 @@ export async function assetPage(ctx: PageContext): Promise<void> {
   const [history, observed, attacks, findings] = await Promise.all([
     get<{ items: Asset[] }>(`${path}/history`, {}, ctx.signal),
     get<{ items: ObservedService[] }>(`${path}/observed-services`, {}, ctx.signal),
-    get<Page<Attack>>('/attacks', { asset: id, from: ctx.range.from, to: ctx.range.to, limit: 20 }, ctx.signal),
+    get<Page<Attack>>('/attacks', { asset: id, ...lastYear(), limit: 20 }, ctx.signal),
     assetFindings(id, ctx.signal),
   ])
   const canEdit = !asOf && (ctx.me.role === 'admin' || ctx.me.role === 'owner')
@@ -52,7 +52,7 @@ export async function assetPage(ctx: PageContext): Promise<void> {
     asOf ? h('div', { class: 'notice notice-info' }, t('asset.viewingAsOf', { time: time(asOf) })) : null,
     editSlot,
     h('div', { class: 'grid-2' },
-      h('section', { class: 'panel' }, h('h2', null, t('archive.assets')), h('dl', { class: 'facts' }, facts.map(([k, v]) => [h('dt', null, k), h('dd', null, v)]))),
+      h('section', { class: 'panel' }, h('h2', null, t('incident.details')), h('dl', { class: 'facts' }, facts.map(([k, v]) => [h('dt', null, k), h('dd', null, v)]))),
       h('section', { class: 'panel', 'data-testid': 'services' }, h('h2', null, `${t('asset.servicesDeclared')} / ${t('asset.servicesObserved')}`), servicesCompared(asset, observed.items))),
     h('section', { class: 'panel', 'data-testid': 'asset-attacks' }, h('h2', null, t('asset.attacks')), table([
       { title: '', cell: (a) => severityBadge(a.severity) },

@@ -15,3 +15,9 @@ export function stat(caption: string, value: string, extra?: string, testid?: st
     h('div', { class: 'stat-caption' }, caption),
     extra ? h('div', { class: 'stat-extra' }, extra) : null)
 }
+
+/** The window of the attack lists on archive pages: the last twelve months. */
+export function lastYear(): { from: string; to: string } {
+  const now = Date.now()
+  return { from: new Date(now - 365 * 24 * 3600_000).toISOString(), to: new Date(now).toISOString() }
+}

@@ -1,22 +1,21 @@
 import { request } from '../api.ts'
 import { h } from '../dom.ts'
-import { hasRoute } from '../features.ts'
 import { t } from '../i18n/index.ts'
 import type { PageContext } from '../page.ts'
 import type { Attack } from '../types.ts'
 
-/**
- * "Dispatch a rectification notice" for an incident on an archived asset, when the server has
- * the notices API (POST /attacks/{id}/notice); nothing otherwise.
- */
-export async function dispatchControl(a: Attack, _ctx: PageContext): Promise<HTMLElement | null> {
-  if (!a.asset.id || !(await hasRoute('/attacks/{id}/notice'))) return null
+/** "Dispatch a rectification notice" for an incident on an archived asset (POST /notices/from-incident). */
+export function dispatchControl(a: Attack, ctx: PageContext): HTMLElement | null {
+  if (!a.asset.id) return null
   const result = h('span', { role: 'status' })
-  const button = h('button', { class: 'btn', type: 'button' }, t('incident.dispatch'))
+  const button = h('button', { class: 'btn', type: 'button', 'data-testid': 'dispatch' }, t('incident.dispatch'))
   button.addEventListener('click', () => {
     button.setAttribute('disabled', '')
-    request('POST', `/attacks/${a.id}/notice`, { body: {} })
-      .then(() => (result.textContent = t('incident.dispatched')))
+    request('POST', '/notices/from-incident', { body: { incident_id: a.id } })
+      .then(() => {
+        result.textContent = t('incident.dispatched')
+        setTimeout(() => ctx.rerender(), 800)
+      })
       .catch((err: Error) => {
         button.removeAttribute('disabled')
         result.textContent = t('common.error', { detail: err.message })

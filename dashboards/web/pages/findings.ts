@@ -1,23 +1,24 @@
 import { get } from '../api.ts'
 import { h, table } from '../dom.ts'
-import { hasRoute } from '../features.ts'
+import { shortTime } from '../format.ts'
 import { label, t } from '../i18n/index.ts'
-import { severityBadge } from './common.ts'
+import type { Finding, Page } from '../types.ts'
+import { link, severityBadge } from './common.ts'
 
-interface Finding { id: string; title?: string; name?: string; severity?: string; state?: string; port?: number; asset_id?: string }
-
-/** The health-check findings on one asset, once the server offers /findings. */
+/** The health-check findings on one asset. */
 export async function assetFindings(assetId: string, signal: AbortSignal): Promise<HTMLElement> {
-  if (!(await hasRoute('/findings'))) return h('p', { class: 'empty' }, t('common.unavailable'))
-  const page = await get<{ items: Finding[] }>('/findings', { asset: assetId, limit: 100 }, signal)
-  return findingsTable(page.items)
+  const page = await get<Page<Finding>>('/findings', { asset: assetId, limit: 100 }, signal)
+  return findingsTable(page.items, t('asset.noFindings'))
 }
 
-export function findingsTable(items: Finding[]): HTMLElement {
-  return table([
-    { title: t('health.severity'), cell: (f) => (f.severity ? severityBadge(f.severity) : '') },
-    { title: t('health.title.col'), cell: (f) => f.title ?? f.name ?? f.id },
-    { title: t('asset.port'), cell: (f) => (f.port ? String(f.port) : '') },
-    { title: t('health.state'), cell: (f) => (f.state ? label('finding', f.state) : '') },
-  ], items, t('asset.noFindings'))
+export function findingsTable(items: Finding[], empty = t('health.empty')): HTMLElement {
+  return table<Finding>([
+    { title: t('health.severity'), cell: (f) => severityBadge(f.severity) },
+    { title: t('health.title.col'), cell: (f) => f.title },
+    { title: t('health.host'), cell: (f) => h('code', null, `${f.address || f.host}${f.port ? `:${f.port}/${f.protocol}` : ''}`) },
+    { title: t('attacks.asset'), cell: (f) => (f.asset_id ? link(['assets', f.asset_id], f.asset_name) : '—') },
+    { title: t('health.cves'), cell: (f) => f.cves.slice(0, 3).join(', ') },
+    { title: t('health.state'), cell: (f) => label('finding', f.state) },
+    { title: t('attacks.lastSeen'), cell: (f) => shortTime(f.last_seen) },
+  ], items, empty)
 }

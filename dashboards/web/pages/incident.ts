@@ -54,7 +54,7 @@ export async function incidentPage(ctx: PageContext): Promise<void> {
         { title: t('attacks.packets'), cell: (p) => num(p.packets), class: 'num' },
         { title: t('attacks.bytes'), cell: (p) => bytes(p.bytes), class: 'num' },
       ], a.port_list.slice(0, 20), t('common.none')))),
-    h('section', { class: 'panel' }, h('h2', null, t('incident.samples')), table<Sample>([
+    h('section', { class: 'panel' }, h('h2', null, t('incident.samples')), h('div', { class: 'scroll' }, table<Sample>([
       { title: t('attacks.firstSeen'), cell: (s) => time(s.start) },
       { title: t('asset.protocol'), cell: (s) => protocol(s.protocol) },
       { title: 'src', cell: (s) => h('code', null, `${s.src}:${s.src_port}`) },
@@ -62,22 +62,22 @@ export async function incidentPage(ctx: PageContext): Promise<void> {
       { title: 'TCP', cell: (s) => h('code', null, s.protocol === 6 ? flags(s.tcp_flags) : '') },
       { title: t('attacks.packets'), cell: (s) => num(s.packets), class: 'num' },
       { title: t('attacks.bytes'), cell: (s) => bytes(s.bytes), class: 'num' },
-    ], a.samples as unknown as Sample[], t('common.none'))),
+    ], a.samples as unknown as Sample[], t('common.none')))),
     h('section', { class: 'panel', 'data-testid': 'incident-history' }, h('h2', null, t('incident.history')),
       a.history.length === 0 ? h('p', { class: 'empty' }, t('common.none')) : h('ol', { class: 'history' }, a.history.map((e) => h('li', null,
         h('span', { class: 'muted' }, time(e.at)), ' ', e.previous_state && e.previous_state !== e.state ? [stateBadge(e.previous_state), ' → '] : null, stateBadge(e.state), ' ',
         h('span', { class: 'muted' }, t('incident.by', { who: e.changed_by })), e.note ? h('blockquote', null, e.note) : null))),
       canWork ? workForm(a, ctx) : null,
-      canWork ? await dispatchControl(a, ctx) : null),
+      canWork ? dispatchControl(a, ctx) : null),
   )
   chart(timelineEl, ctx.cleanup)({
     tooltip: { trigger: 'axis' },
     legend: { top: 0 },
     grid: GRID,
-    xAxis: { type: 'time' },
+    xAxis: { type: 'time', min: Math.floor(Date.parse(a.first_seen) / 60_000) * 60_000 - 60_000, max: Math.ceil(Date.parse(a.last_seen) / 60_000) * 60_000 + 60_000 },
     yAxis: [{ type: 'value', name: t('attacks.flows') }, { type: 'value', name: t('attacks.sources'), minInterval: 1 }],
     series: [
-      { name: t('attacks.flows'), type: 'bar', data: a.timeline.map((p) => [Date.parse(p.minute), p.flows]) },
+      { name: t('attacks.flows'), type: 'bar', barMaxWidth: 40, data: a.timeline.map((p) => [Date.parse(p.minute), p.flows]) },
       { name: t('attacks.sources'), type: 'line', yAxisIndex: 1, data: a.timeline.map((p) => [Date.parse(p.minute), p.sources]) },
     ],
   })

@@ -1,21 +1,19 @@
 import { get } from '../api.ts'
 import { h } from '../dom.ts'
 import { num } from '../format.ts'
-import { hasRoute } from '../features.ts'
 import { label, t } from '../i18n/index.ts'
+import type { Notice, Page } from '../types.ts'
 import { stat } from './common.ts'
 
-interface Notice { state?: string; status?: string }
+const STATES = ['issued', 'acknowledged', 'reported', 'verified', 'closed']
 
-/** Rectification notices by state, once the health-check API offers them. */
+/** Rectification notices by lifecycle state, with how many are overdue. */
 export async function noticeStatus(signal: AbortSignal): Promise<HTMLElement> {
-  if (!(await hasRoute('/notices'))) return h('p', { class: 'empty' }, t('common.unavailable'))
-  const page = await get<{ items: Notice[]; total?: number }>('/notices', { limit: 500 }, signal)
-  const counts = new Map<string, number>()
-  for (const n of page.items) {
-    const state = n.state ?? n.status ?? 'unknown'
-    counts.set(state, (counts.get(state) ?? 0) + 1)
-  }
-  if (counts.size === 0) return h('p', { class: 'empty' }, t('health.empty'))
-  return h('div', { class: 'mini-stats', 'data-testid': 'notice-status' }, [...counts].map(([state, n]) => stat(label('notice', state), num(n))))
+  const page = await get<Page<Notice>>('/notices', { limit: 1000 }, signal)
+  const counts = new Map<string, number>(STATES.map((s) => [s, 0]))
+  for (const n of page.items) counts.set(n.state, (counts.get(n.state) ?? 0) + 1)
+  const overdue = page.items.filter((n) => n.overdue).length
+  return h('div', { 'data-testid': 'notice-status' },
+    h('div', { class: 'mini-stats' }, [...counts].map(([state, n]) => stat(label('notice', state), num(n)))),
+    h('p', { class: overdue > 0 ? 'notice notice-warn' : 'muted small' }, `${t('health.notices')}: ${num(page.total)} · ${t('screen.overdue', { n: overdue })}`))
 }

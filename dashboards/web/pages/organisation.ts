@@ -5,7 +5,7 @@ import { label, t } from '../i18n/index.ts'
 import { localityName, sectorName } from '../names.ts'
 import type { PageContext } from '../page.ts'
 import type { Asset, Attack, Organisation, Page } from '../types.ts'
-import { gradeBadge, link, severityBadge } from './common.ts'
+import { gradeBadge, lastYear, link, severityBadge } from './common.ts'
 
 /** One organisation: its record, chief security officer and contacts, assets and the attacks on them. */
 export async function organisationPage(ctx: PageContext): Promise<void> {
@@ -13,7 +13,7 @@ export async function organisationPage(ctx: PageContext): Promise<void> {
   const { body: o } = await request<Organisation>('GET', `/organisations/${encodeURIComponent(id)}`, { signal: ctx.signal })
   const [assets, attacks] = await Promise.all([
     get<Page<Asset>>('/assets', { organisation: id, limit: 200, sort: 'name', order: 'asc' }, ctx.signal),
-    get<Page<Attack>>('/attacks', { organisation: id, from: ctx.range.from, to: ctx.range.to, limit: 20 }, ctx.signal),
+    get<Page<Attack>>('/attacks', { organisation: id, ...lastYear(), limit: 20 }, ctx.signal),
   ])
   const facts: [string, string][] = [
     [t('archive.creditCode'), o.credit_code],
@@ -37,7 +37,7 @@ export async function organisationPage(ctx: PageContext): Promise<void> {
       { title: t('archive.category'), cell: (a) => label('category', a.category) },
       { title: t('archive.networks'), cell: (a) => h('code', null, a.networks.join(', ')) },
     ], assets.items, t('archive.empty'), (a) => `#/assets/${a.id}`)),
-    h('section', { class: 'panel' }, h('h2', null, t('attacks.title')), table([
+    h('section', { class: 'panel' }, h('h2', null, t('org.attacks')), table([
       { title: '', cell: (a) => severityBadge(a.severity) },
       { title: t('attacks.rule'), cell: (a) => label('rule', a.rule) },
       { title: t('attacks.target'), cell: (a) => a.asset.name },

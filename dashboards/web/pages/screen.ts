@@ -151,8 +151,8 @@ function directionBars(items: TopItem[], name: (code: string) => string): ChartO
     xAxis: { type: 'value', axisLabel: { formatter: (v: number) => bytes(v) } },
     yAxis: { type: 'category', data: rows.map((r) => name(r.key)) },
     series: [
-      { name: t('traffic.inbound'), type: 'bar', stack: 'd', data: rows.map((r) => r.inbound_bytes) },
-      { name: t('traffic.outbound'), type: 'bar', stack: 'd', data: rows.map((r) => r.outbound_bytes) },
+      { name: t('traffic.inbound'), type: 'bar', stack: 'd', barMaxWidth: 26, data: rows.map((r) => r.inbound_bytes) },
+      { name: t('traffic.outbound'), type: 'bar', stack: 'd', barMaxWidth: 26, data: rows.map((r) => r.outbound_bytes) },
     ],
   }
 }
