@@ -34,7 +34,8 @@ export function chart(el: HTMLElement, onDispose: (fn: () => void) => void): (op
     observer.disconnect()
     instance.dispose()
   })
-  return (option) => instance.setOption(option, { notMerge: true })
+  // No animation: a wall screen redrawn every 30 s should not move, and screenshots show the data.
+  return (option) => instance.setOption({ animation: false, ...option }, { notMerge: true })
 }
 
 export const GRID = { left: 56, right: 16, top: 36, bottom: 28, containLabel: true }

@@ -32,7 +32,7 @@ export async function screenPage(ctx: PageContext): Promise<void> {
   const sectors = box(t('screen.bySector'))
   const localities = box(t('screen.byLocality'))
   const collector = box(t('screen.collector'))
-  const notices = box(t('screen.notices'))
+  const notices = box(t('screen.notices'), 'span-3')
   const stamp = h('span', { class: 'muted' })
   const full = h('button', { class: 'btn btn-ghost', onclick: () => void document.documentElement.requestFullscreen?.() }, t('screen.fullscreen'))
   clear(ctx.root,
