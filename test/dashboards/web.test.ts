@@ -213,6 +213,12 @@ describe('web dashboard in Chromium', () => {
     await page.click('[data-testid="edit-form"] button[type=submit]')
     await expect.poll(() => page.locator('[data-testid="asset-name"]').innerText()).toBe('SCADA web server (HMI)')
     expect(await page.locator('[data-testid="asset-history"] tbody tr').count()).toBe(3)
+    // The oldest version, as the archive held it before both edits.
+    await page.locator('[data-testid="asset-history"] tbody tr').last().locator('a').click()
+    await page.waitForSelector('.notice-info')
+    await expect.poll(() => page.locator('[data-testid="asset-name"]').innerText()).toBe('SCADA web server')
+    expect(await page.locator('main').innerText()).toContain('water treatment control')
+    expect(await page.locator('[data-testid=edit]').count()).toBe(0)
     expect(errors).toEqual([])
   })
 

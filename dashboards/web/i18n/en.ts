@@ -168,6 +168,7 @@ export const en = {
   'traffic.outbound': 'Outbound',
   'traffic.internal': 'Internal',
   'traffic.external': 'External',
+  'traffic.unarchived': 'not in the archive',
   'traffic.total': 'Total',
   'health.title': 'Health checks',
   'health.campaigns': 'Campaigns',

@@ -170,6 +170,7 @@ export const zhCN: Record<MessageKey, string> = {
   'traffic.outbound': '出向',
   'traffic.internal': '内部',
   'traffic.external': '外部',
+  'traffic.unarchived': '未入档',
   'traffic.total': '合计',
   'health.title': '安全体检',
   'health.campaigns': '体检批次',

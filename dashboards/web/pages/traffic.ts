@@ -12,6 +12,8 @@ const DIMENSIONS = ['sector', 'locality', 'organisation', 'asset', 'destination_
 const METRICS = ['bytes', 'packets', 'flows']
 const DIRECTIONS = ['inbound', 'outbound', 'internal', 'external']
 
+const cap = (text: string) => text.charAt(0).toUpperCase() + text.slice(1)
+
 interface Point { time: string; direction: string; flows: number; packets: number; bytes: number }
 
 /** Traffic over time by direction, and a top list by any dimension the API groups by. */
@@ -26,6 +28,7 @@ export async function trafficPage(ctx: PageContext): Promise<void> {
     get<{ items: TopItem[] }>('/traffic/top', { ...base, by, metric, limit: 20 }, ctx.signal),
   ])
   const keyName = (key: string): string => {
+    if (!key) return t('traffic.unarchived')
     if (by === 'sector') return sectorName(key)
     if (by === 'locality') return localityName(key)
     if (by === 'organisation') return orgName(key)
@@ -41,14 +44,14 @@ export async function trafficPage(ctx: PageContext): Promise<void> {
   clear(ctx.root,
     h('h1', null, t('traffic.title')),
     h('div', { class: 'filters' },
-      pick('by', t('traffic.by'), by, DIMENSIONS, (d) => t(`dim.${d}` as MessageKey)),
-      pick('metric', t('traffic.metric'), metric, METRICS, (m) => t(`metric.${m}` as MessageKey)),
+      pick('by', t('traffic.by'), by, DIMENSIONS, (d) => cap(t(`dim.${d}` as MessageKey))),
+      pick('metric', t('traffic.metric'), metric, METRICS, (m) => cap(t(`metric.${m}` as MessageKey))),
       pick('direction', t('traffic.direction'), direction, DIRECTIONS, (d) => t(`traffic.${d}` as MessageKey), true)),
     h('section', { class: 'panel' }, h('h2', null, t('traffic.series')), seriesEl),
     h('div', { class: 'grid-2' },
       h('section', { class: 'panel' }, h('h2', null, t('traffic.top', { by: t(`dim.${by}` as MessageKey) })), topEl),
       h('section', { class: 'panel', 'data-testid': 'traffic-top' }, h('h2', null, t('traffic.top', { by: t(`dim.${by}` as MessageKey) })), table([
-        { title: t(`dim.${by}` as MessageKey), cell: (r) => keyName(r.key) },
+        { title: cap(t(`dim.${by}` as MessageKey)), cell: (r) => keyName(r.key) },
         { title: t('traffic.inbound'), cell: (r) => bytes(r.inbound_bytes), class: 'num' },
         { title: t('traffic.outbound'), cell: (r) => bytes(r.outbound_bytes), class: 'num' },
         { title: t('attacks.flows'), cell: (r) => num(r.flows), class: 'num' },
@@ -64,7 +67,8 @@ export async function trafficPage(ctx: PageContext): Promise<void> {
     xAxis: { type: 'time', min: Date.parse(ctx.range.from), max: Date.parse(ctx.range.to) },
     yAxis: { type: 'value', axisLabel: { formatter: (v: number) => fmt(v) } },
     series: directions.map((d) => ({
-      name: label('traffic', d), type: 'line', showSymbol: false, areaStyle: { opacity: 0.15 }, stack: 'dir',
+      // A short range has few points: show them, or a one-minute capture draws nothing.
+      name: label('traffic', d), type: 'line', showSymbol: series.points.length <= 60, symbolSize: 7, areaStyle: { opacity: 0.12 },
       data: series.points.filter((p) => p.direction === d).map((p) => [Date.parse(p.time), p[metric]]),
     })),
   })
@@ -74,6 +78,6 @@ export async function trafficPage(ctx: PageContext): Promise<void> {
     grid: { ...GRID, left: 8 },
     xAxis: { type: 'value', axisLabel: { formatter: (v: number) => fmt(v) } },
     yAxis: { type: 'category', data: rows.map((r) => keyName(r.key)) },
-    series: [{ type: 'bar', data: rows.map((r) => r[metric]) }],
+    series: [{ type: 'bar', barMaxWidth: 28, data: rows.map((r) => r[metric]) }],
   })
 }
