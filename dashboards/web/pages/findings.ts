@@ -11,7 +11,7 @@ export async function assetFindings(assetId: string, signal: AbortSignal): Promi
   return findingsTable(page.items, t('asset.noFindings'))
 }
 
-export function findingsTable(items: Finding[], empty = t('health.empty')): HTMLElement {
+export function findingsTable(items: Finding[], empty = t('health.empty'), action?: (f: Finding) => HTMLElement): HTMLElement {
   return table<Finding>([
     { title: t('health.severity'), cell: (f) => severityBadge(f.severity) },
     { title: t('health.title.col'), cell: (f) => f.title },
@@ -20,5 +20,6 @@ export function findingsTable(items: Finding[], empty = t('health.empty')): HTML
     { title: t('health.cves'), cell: (f) => f.cves.slice(0, 3).join(', ') },
     { title: t('health.state'), cell: (f) => label('finding', f.state) },
     { title: t('attacks.lastSeen'), cell: (f) => shortTime(f.last_seen) },
+    ...(action ? [{ title: '', cell: action }] : []),
   ], items, empty)
 }

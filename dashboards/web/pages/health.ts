@@ -1,7 +1,7 @@
-import { get, request, upload } from '../api.ts'
+import { get, request, token, upload, url } from '../api.ts'
 import { clear, h, table } from '../dom.ts'
 import { num, shortTime } from '../format.ts'
-import { label, t, type MessageKey } from '../i18n/index.ts'
+import { label, lang, t, type MessageKey } from '../i18n/index.ts'
 import type { PageContext } from '../page.ts'
 import type { Campaign, Finding, Notice, Page, Upload } from '../types.ts'
 import { severityBadge } from './common.ts'
@@ -37,7 +37,10 @@ export async function healthPage(ctx: PageContext): Promise<void> {
       campaigns.items.length === 0 ? h('p', { class: 'empty' }, t('health.empty')) : campaigns.items.map((c, i) => campaignBlock(c, uploads[i] ?? [], ctx))) : null,
     notices ? h('section', { class: 'panel', 'data-testid': 'notices' }, h('h2', null, t('health.notices')), noticeTable('/notices', notices.items, ctx)) : null,
     warnings ? h('section', { class: 'panel', 'data-testid': 'warnings' }, h('h2', null, t('health.warnings')), noticeTable('/warnings', warnings.items, ctx)) : null,
-    h('section', { class: 'panel', 'data-testid': 'findings' }, h('h2', null, `${t('health.findings')} (${num(findings.total)})`), findingsTable(findings.items)),
+    h('section', { class: 'panel', 'data-testid': 'findings' }, h('h2', null, `${t('health.findings')} (${num(findings.total)})`),
+      findingsTable(findings.items, t('health.empty'), role === 'admin' || role === 'analyst'
+        ? (f) => centreAction(t('health.warnSimilar'), '/warnings', { finding_id: f.id }, (r: { items: unknown[]; assets: unknown[] }) => t('health.warned', { n: r.items.length, assets: r.assets.length }), ctx)
+        : undefined)),
   )
 }
 
@@ -47,6 +50,7 @@ function campaignBlock(c: Campaign, uploads: Upload[], ctx: PageContext): HTMLEl
     h('div', { class: 'title-row' }, h('h3', null, c.name), h('span', { class: 'badge badge-muted' }, String(c.year)), h('span', { class: 'muted' }, c.status),
       h('span', { class: 'muted small' }, `${t('health.vendors')}: ${c.vendors.join(', ') || '—'}`)),
     canUpload ? uploadControl(c, ctx) : null,
+    ctx.me.role === 'admin' || ctx.me.role === 'analyst' ? centreAction(t('health.issueNotices'), `/campaigns/${encodeURIComponent(c.id)}/notices`, {}, (r: { items: unknown[] }) => t('health.issued', { n: r.items.length }), ctx) : null,
     table<Upload>([
       { title: t('health.file'), cell: (u) => u.file_name },
       { title: '', cell: (u) => u.format },
@@ -87,6 +91,7 @@ function noticeTable(path: string, items: Notice[], ctx: PageContext): HTMLEleme
     { title: t('health.state'), cell: (n) => h('span', null, h('span', { class: `badge badge-notice-${n.state}` }, label('notice', n.state)), n.overdue ? [' ', h('span', { class: 'badge badge-sev-critical' }, t('health.overdue'))] : null) },
     { title: t('health.due'), cell: (n) => shortTime(n.due_at) },
     { title: t('health.action'), cell: (n) => actions(path, n, ctx) },
+    { title: '', cell: (n) => h('button', { class: 'btn btn-ghost', type: 'button', onclick: () => void printable(`${path}/${encodeURIComponent(n.id)}/document`) }, t('health.print')) },
   ], items, t('health.empty'))
 }
 
@@ -103,4 +108,31 @@ function actions(path: string, n: Notice, ctx: PageContext): HTMLElement | strin
         .catch((err: Error) => (result.textContent = err.message))
     },
   }, t(`action.${s.action}` as MessageKey))), result)
+}
+
+/** A centre action (issue notices, warn similar assets): one POST, its outcome in words, then the page again. */
+function centreAction<T>(caption: string, path: string, body: object, done: (result: T) => string, ctx: PageContext): HTMLElement {
+  const result = h('span', { class: 'small', role: 'status' })
+  const button = h('button', { class: 'btn', type: 'button' }, caption)
+  button.addEventListener('click', () => {
+    button.setAttribute('disabled', '')
+    request<T>('POST', path, { body })
+      .then((r) => {
+        result.textContent = done(r.body)
+        setTimeout(() => ctx.rerender(), 1200)
+      })
+      .catch((err: Error) => {
+        button.removeAttribute('disabled')
+        result.textContent = t('common.error', { detail: err.message })
+      })
+  })
+  return h('span', { class: 'centre-action' }, button, ' ', result)
+}
+
+/** The printable notice (A4 HTML, in the reader's language) in a new tab: fetched with the token, shown from a blob. */
+async function printable(path: string): Promise<void> {
+  const tab = window.open('', '_blank')
+  const res = await fetch(url(path, { lang: lang() === 'zh-CN' ? 'zh' : 'en' }), { headers: { authorization: `Bearer ${token() ?? ''}` } })
+  const html = await res.blob()
+  if (tab) tab.location.href = URL.createObjectURL(html)
 }
