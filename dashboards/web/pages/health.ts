@@ -47,7 +47,7 @@ export async function healthPage(ctx: PageContext): Promise<void> {
 function campaignBlock(c: Campaign, uploads: Upload[], ctx: PageContext): HTMLElement {
   const canUpload = (ctx.me.role === 'vendor' || ctx.me.role === 'admin') && c.status !== 'closed'
   return h('div', { class: 'campaign' },
-    h('div', { class: 'title-row' }, h('h3', null, c.name), h('span', { class: 'badge badge-muted' }, String(c.year)), h('span', { class: 'muted' }, c.status),
+    h('div', { class: 'title-row' }, h('h3', null, c.name), h('span', { class: 'badge badge-muted' }, String(c.year)), h('span', { class: 'muted' }, label('campaign', c.status)),
       h('span', { class: 'muted small' }, `${t('health.vendors')}: ${c.vendors.join(', ') || '—'}`)),
     canUpload ? uploadControl(c, ctx) : null,
     ctx.me.role === 'admin' || ctx.me.role === 'analyst' ? centreAction(t('health.issueNotices'), `/campaigns/${encodeURIComponent(c.id)}/notices`, {}, (r: { items: unknown[] }) => t('health.issued', { n: r.items.length }), ctx) : null,
