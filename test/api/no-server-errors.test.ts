@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildApp, type App } from '../../api/app.ts'
-import { createTokenStore } from '../../archive/tokens.ts'
+import { createTokenStore, type NewToken } from '../../archive/tokens.ts'
 import { createMetricsRegistry } from '../../core/metrics.ts'
 import { openTestDb, type TestDb } from '../helpers/db.ts'
 
@@ -92,6 +92,7 @@ describe('no route answers 5xx to hostile input', () => {
   let db: TestDb
   let app: App
   let auth: Record<string, string>
+  const roleAuth: Record<string, Record<string, string>> = {}
   let operations: Operation[] = []
 
   beforeAll(async () => {
@@ -100,6 +101,15 @@ describe('no route answers 5xx to hostile input', () => {
     await app.ready()
     const token = (await createTokenStore(db.clickhouse).create({ name: 'fuzz-admin', role: 'admin' }, { name: 'test', role: 'system', address: '', via: 'cli' })).token
     auth = { authorization: `Bearer ${token}` }
+    const store = createTokenStore(db.clickhouse)
+    const system = { name: 'test', role: 'system', address: '', via: 'cli' } as const
+    const specs: NewToken[] = [
+      { name: 'fuzz-analyst', role: 'analyst' },
+      { name: 'fuzz-owner', role: 'owner', orgs: ['00000000-0000-4000-8000-000000000000'] },
+      { name: 'fuzz-vendor', role: 'vendor', campaigns: ['00000000-0000-4000-8000-000000000000'] },
+      { name: 'fuzz-sensor', role: 'sensor' },
+    ]
+    for (const spec of specs) roleAuth[spec.role] = { authorization: `Bearer ${(await store.create(spec, system)).token}` }
     const spec = (await app.inject({ method: 'GET', url: '/docs/json' })).json() as {
       paths: Record<string, Record<string, { parameters?: { in: string; name: string; schema?: Schema }[]; requestBody?: { content?: Record<string, { schema?: Schema }> } }>>
     }
@@ -153,10 +163,10 @@ describe('no route answers 5xx to hostile input', () => {
     expect(statuses[200]).toBeGreaterThan(50)
   }, 180_000)
 
-  it('values that pass the schemas but sit at their edges never give a 5xx either', async () => {
+  it('values that pass the schemas but sit at their edges never give a 5xx either, for every role', async () => {
     const failures: string[] = []
     const statuses: Record<number, number> = {}
-    for (const op of operations) {
+    for (const who of ['admin', 'analyst', 'owner', 'vendor', 'sensor']) for (const op of operations) {
       if (op.path.startsWith('/docs')) continue
       for (let seed = 0; seed < 6; seed++) {
         const path = op.path.replace(/\{[^}]+\}/g, () => ['00000000-0000-4000-8000-000000000000', 'x', '1', 'education'][seed % 4]!)
@@ -171,15 +181,16 @@ describe('no route answers 5xx to hostile input', () => {
         const res = await app.inject({
           method: op.method as 'GET',
           url,
-          headers: { ...auth, 'if-match': '"0"', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+          headers: { ...(who === 'admin' ? auth : roleAuth[who]), 'if-match': '"0"', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
           ...(body === undefined ? {} : { payload: JSON.stringify(body) }),
         })
         statuses[res.statusCode] = (statuses[res.statusCode] ?? 0) + 1
-        if (res.statusCode >= 500) failures.push(`${op.method} ${url.slice(0, 160)} ${JSON.stringify(body)?.slice(0, 200)} → ${res.statusCode} ${res.body.slice(0, 300)}`)
+        if (res.statusCode >= 500) failures.push(`${who} ${op.method} ${url.slice(0, 160)} ${JSON.stringify(body)?.slice(0, 200)} → ${res.statusCode} ${res.body.slice(0, 300)}`)
       }
     }
     expect(failures).toEqual([])
     // The edges got past validation: handlers ran and answered (found, not found, conflicts).
-    expect(statuses[200]).toBeGreaterThan(100)
+    expect(statuses[200]).toBeGreaterThan(200)
+    expect(statuses[403]).toBeGreaterThan(100)
   }, 180_000)
 })
