@@ -11,6 +11,7 @@ import { parseReport } from './importers/index.ts'
 import type { FindingRow } from './model.ts'
 import { normalise } from './normalise.ts'
 import { planReimport, type ReimportCounts } from './reimport.ts'
+import { scopeOf } from './scope.ts'
 import { isoFromChText, type Clock } from './time.ts'
 
 export interface UploadSummary extends ReimportCounts {
@@ -29,6 +30,8 @@ export interface UploadSummary extends ReimportCounts {
   observations: number
   matched_hosts: number
   unregistered_hosts: number
+  /** Hosts outside the campaign's scope: listed in the notes, nothing of them imported. */
+  out_of_scope_hosts: number
   notes: string[]
 }
 
@@ -88,7 +91,16 @@ export function createUploadStore(ch: ClickHouseClient, config: HealthcheckConfi
     // Everything that can fail on the content happens before the first write.
     const report = await parseReport(bytes, { maxBytes: config.maxUploadBytes })
     const matcher = await loadAssetMatcher(ch)
-    const { hosts, findings } = normalise(report, matcher)
+    const normal = normalise(report, matcher)
+    const inScope = scopeOf(campaign, matcher)
+    const hosts = normal.hosts.filter(inScope)
+    const outside = normal.hosts.filter((h) => !inScope(h))
+    const kept = new Set(hosts.map((h) => h.key))
+    const findings = normal.findings.filter((f) => kept.has(f.host))
+    const notes = outside.length === 0 ? report.notes : [
+      ...report.notes,
+      `${outside.length} host(s) outside the campaign's scope, not imported: ${outside.slice(0, 20).map((h) => h.key).join(', ')}${outside.length > 20 ? ', …' : ''}`,
+    ]
     const existing = await (await ch.query({ query: loadSql('queries/healthcheck/campaign_findings'), query_params: { campaign: campaign.id }, format: 'JSONEachRow' })).json<FindingRow>()
     const id = randomUUID()
     const at = now()
@@ -105,7 +117,8 @@ export function createUploadStore(ch: ClickHouseClient, config: HealthcheckConfi
     const summary: UploadSummary = {
       id, campaign_id: campaign.id, sha256, file_name: meta.fileName.slice(0, 255), size: bytes.length, format: report.format, vendor: meta.vendor,
       uploaded_by: meta.actor.name, uploaded_at: new Date(at).toISOString(), hosts: hosts.length, items: report.items, findings: findings.length,
-      observations: observations.length, matched_hosts: hosts.length - unregistered.length, unregistered_hosts: unregistered.length, notes: report.notes, ...plan.counts,
+      observations: observations.length, matched_hosts: hosts.length - unregistered.length, unregistered_hosts: unregistered.length,
+      out_of_scope_hosts: outside.length, notes, ...plan.counts,
     }
     await keep(sha256, bytes)
     try {

@@ -184,4 +184,16 @@ describe('health-check workflow', () => {
     const byProduct = await hc.similar({ product: 'openssh', version: '7.4' })
     expect(byProduct.map((a) => a.asset.id).sort()).toEqual([A.his, A.declared, A.observed].sort())
   })
+
+  it("leaves out registered hosts outside the campaign's scope, names them, and keeps unregistered ones", async () => {
+    const schools = await hc.campaigns.create({
+      name: 'schools only', year: 2026, vendors: ['vendor-a'], scope: { organisations: [], sectors: ['education'], localities: [], networks: [] },
+      starts_at: null, ends_at: null, sla: {}, status: 'active', notes: '',
+    }, ACTOR)
+    const r = await upload(csv(HEARTBLEED, SSH_HIS, STRANGER), 'vendor-a', schools)
+    expect(r.upload).toMatchObject({ hosts: 2, findings: 2, matched_hosts: 1, unregistered_hosts: 1, out_of_scope_hosts: 1 })
+    expect(r.upload.notes.join(' ')).toContain('10.30.0.5')
+    const imported = await hc.findings.list({ campaign: schools.id, campaigns: null, orgs: null, limit: 10, offset: 0 })
+    expect(imported.items.map((f) => f.host).sort()).toEqual(['10.20.0.5', '198.51.100.9'])
+  })
 })

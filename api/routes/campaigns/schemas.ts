@@ -39,7 +39,7 @@ export const CampaignItem = Type.Object({
   status: Type.String(), notes: Type.String(), updated_at: Type.String(), changed_by: Type.String(),
 })
 
-const Counts = Object.fromEntries(['hosts', 'items', 'findings', 'observations', 'created', 'updated', 'reopened', 'mitigated', 'merged', 'matched_hosts', 'unregistered_hosts'].map((k) => [k, Type.Integer()]))
+const Counts = Object.fromEntries(['hosts', 'items', 'findings', 'observations', 'created', 'updated', 'reopened', 'mitigated', 'merged', 'matched_hosts', 'unregistered_hosts', 'out_of_scope_hosts'].map((k) => [k, Type.Integer()]))
 export const UploadItem = Type.Object({
   id: Type.String(), campaign_id: Type.String(), sha256: Type.String(), file_name: Type.String(), size: Type.Integer(), format: Type.String(),
   vendor: Type.String(), uploaded_by: Type.String(), uploaded_at: Type.String(), notes: Type.Array(Type.String()), ...Counts,
