@@ -204,4 +204,30 @@ describe('attacks, traffic and stats API', () => {
     const window_ = await app.inject({ method: 'PUT', url: '/api/v1/detection/thresholds', headers: as('admin'), payload: { name: 'flood.window_s', scope: 'grade', scope_value: 'core', value: 1 } })
     expect(window_.statusCode).toBe(400)
   })
+
+  it('aggregates every incident of a range: started per bucket and rule, and the attackers in most incidents', async () => {
+    const list = (await get(`/api/v1/attacks?${window}&limit=500`)).json()
+    const series = (await get(`/api/v1/attacks/timeseries?${window}&step=300`)).json()
+    expect(series.step).toBe(300)
+    const perRule: Record<string, number> = {}
+    for (const p of series.points as { rule: string; started: number; time: string }[]) {
+      perRule[p.rule] = (perRule[p.rule] ?? 0) + p.started
+      expect(Date.parse(p.time) % 300_000).toBe(0)
+    }
+    const expected: Record<string, number> = {}
+    for (const i of list.items as { rule: string }[]) expected[i.rule] = (expected[i.rule] ?? 0) + 1
+    expect(perRule).toEqual(expected)
+    expect((await get(`/api/v1/attacks/timeseries?${window}&step=90`)).statusCode).toBe(400)
+
+    const sources = (await get(`/api/v1/attacks/sources?${window}`)).json()
+    const bySource = Object.fromEntries((sources.items as { source: string; rules: string[] }[]).map((s) => [s.source, s.rules]))
+    expect(bySource['198.51.100.1']).toEqual(['port_scan'])
+    // The RDP brute force, and the exposure it revealed (the hospital's RDP answered that address).
+    expect(bySource['203.0.113.9']).toEqual(['brute_force', 'exposed_service'])
+    // The school's owner sees its own attackers only.
+    const own = (await get(`/api/v1/attacks/sources?${window}`, 'school')).json()
+    expect(own.items.map((s: { source: string }) => s.source)).not.toContain('203.0.113.9')
+    expect(own.items.map((s: { source: string }) => s.source)).toContain('198.51.100.1')
+    expect((await get(`/api/v1/attacks/sources?${window}`, 'vendor')).statusCode).toBe(403)
+  })
 })

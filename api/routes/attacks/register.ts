@@ -5,6 +5,7 @@ import statsRoutes from '../stats/index.ts'
 import thresholdRoutes from '../thresholds/index.ts'
 import threatIntelRoutes from '../threat-intel/index.ts'
 import trafficRoutes from '../traffic/index.ts'
+import attackAggregateRoutes from './aggregates.ts'
 import attackRoutes from './index.ts'
 
 /**
@@ -14,6 +15,7 @@ import attackRoutes from './index.ts'
  */
 export default async function detectionApi(app: FastifyInstance) {
   const opts = { prefix: '/api/v1' }
+  await app.register(attackAggregateRoutes, opts)
   await app.register(attackRoutes, opts)
   await app.register(trafficRoutes, opts)
   await app.register(statsRoutes, opts)

@@ -50,9 +50,11 @@ export async function screenPage(ctx: PageContext): Promise<void> {
     // A preset range slides with the clock on every refresh; an explicit one stays put.
     const range = ctx.range.preset === 'custom' ? ctx.range : rangeOf(ctx.query)
     const q = { from: range.from, to: range.to }
-    const [overview, attacks, open, bySector, byLocality, exporters, spool] = await Promise.all([
+    const [overview, attacks, series, attackers, open, bySector, byLocality, exporters, spool] = await Promise.all([
       get<Overview>('/stats/overview', q, ctx.signal),
-      get<Page<Attack>>('/attacks', { ...q, limit: 500, sort: 'last_seen', order: 'desc' }, ctx.signal),
+      get<Page<Attack>>('/attacks', { ...q, limit: 8, sort: 'last_seen', order: 'desc' }, ctx.signal),
+      get<AttackSeries>('/attacks/timeseries', { ...q, step: bucketMs(range) / 1000 }, ctx.signal),
+      get<{ items: Attacker[] }>('/attacks/sources', { ...q, limit: 8 }, ctx.signal),
       Promise.all(SEVERITIES.map((s) => get<Page<Attack>>('/attacks', { state: ['open'], severity: [s], limit: 1 }, ctx.signal).then((p) => p.total))),
       get<{ items: TopItem[] }>('/traffic/top', { ...q, by: 'sector', limit: 12 }, ctx.signal),
       get<{ items: TopItem[] }>('/traffic/top', { ...q, by: 'locality', limit: 12 }, ctx.signal),
@@ -69,7 +71,7 @@ export async function screenPage(ctx: PageContext): Promise<void> {
       stat(t('screen.flows'), compact(overview.traffic.flows)),
       stat(t('screen.assets'), num(overview.assets.total), ['core', 'important', 'general'].map((g) => `${label('grade', g)} ${overview.assets.by_grade[g] ?? 0}`).join(' · ')),
     )
-    drawOverTime(overTimeOption(attacks.items, range))
+    drawOverTime(overTimeOption(series, range))
     drawSeverity({
       tooltip: { trigger: 'item' },
       legend: { bottom: 0 },
@@ -88,8 +90,8 @@ export async function screenPage(ctx: PageContext): Promise<void> {
     clear(sources.body, table([
       { title: t('attacks.source'), cell: (r) => h('code', null, r.source) },
       { title: t('attacks.rule'), cell: (r) => r.rules.map((x) => label('rule', x)).join(', ') },
-      { title: t('screen.attacks'), cell: (r) => num(r.count), class: 'num' },
-    ], topSources(attacks.items), t('common.none')))
+      { title: t('screen.attacks'), cell: (r) => num(r.incidents), class: 'num' },
+    ], attackers.items, t('common.none')))
     clear(latest.body, table([
       { title: t('attacks.lastSeen'), cell: (r) => shortTime(r.last_seen) },
       { title: t('attacks.rule'), cell: (r) => label('rule', r.rule) },
@@ -106,14 +108,25 @@ export async function screenPage(ctx: PageContext): Promise<void> {
   ctx.every(REFRESH_MS, draw)
 }
 
-/** Attacks started per bucket, one stacked series per rule (from the incidents in range, up to 500). */
-function overTimeOption(items: Attack[], range: Range): ChartOption {
-  const step = bucketMs(range)
+interface AttackSeries {
+  step: number
+  points: { time: string; rule: string; started: number }[]
+}
+
+interface Attacker {
+  source: string
+  incidents: number
+  rules: string[]
+}
+
+/** Attacks started per bucket, one stacked series per rule (every incident of the range, counted by the API). */
+function overTimeOption(series: AttackSeries, range: Range): ChartOption {
+  const step = series.step * 1000
   const start = Math.floor(Date.parse(range.from) / step) * step
   const end = Date.parse(range.to)
   const buckets: number[] = []
   for (let x = start; x <= end; x += step) buckets.push(x)
-  const rules = [...new Set(items.map((a) => a.rule))].sort()
+  const rules = [...new Set(series.points.map((p) => p.rule))].sort()
   return {
     tooltip: { trigger: 'axis' },
     legend: { top: 0 },
@@ -121,25 +134,10 @@ function overTimeOption(items: Attack[], range: Range): ChartOption {
     xAxis: { type: 'time', min: start, max: end },
     yAxis: { type: 'value', minInterval: 1 },
     series: rules.map((rule) => {
-      const counts = new Map<number, number>()
-      for (const a of items) if (a.rule === rule) {
-        const b = Math.floor(Date.parse(a.first_seen) / step) * step
-        counts.set(b, (counts.get(b) ?? 0) + 1)
-      }
-      return { name: label('rule', rule), type: 'bar', stack: 'rules', barMaxWidth: 28, data: buckets.map((b) => [b, counts.get(b) ?? 0]) }
+      const counts = new Map(series.points.filter((p) => p.rule === rule).map((p) => [Date.parse(p.time), p.started]))
+      return { name: label('rule', rule), type: 'bar', stack: 'rules', barMaxWidth: 28, data: buckets.map((x) => [x, counts.get(x) ?? 0]) }
     }),
   }
-}
-
-function topSources(items: Attack[]): { source: string; count: number; rules: string[] }[] {
-  const by = new Map<string, { count: number; rules: Set<string> }>()
-  for (const a of items) for (const s of a.source ? [a.source] : a.sources.slice(0, 20)) {
-    const e = by.get(s) ?? { count: 0, rules: new Set<string>() }
-    e.count++
-    e.rules.add(a.rule)
-    by.set(s, e)
-  }
-  return [...by].map(([source, e]) => ({ source, count: e.count, rules: [...e.rules] })).sort((a, b) => b.count - a.count).slice(0, 8)
 }
 
 function directionBars(items: TopItem[], name: (code: string) => string): ChartOption {
