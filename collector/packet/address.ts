@@ -1,6 +1,20 @@
 /** Dotted quad of an unsigned 32-bit IPv4 address. */
+/**
+ * Dotted-quad text of an IPv4 address held as a 32-bit number. Texts are cached by value: flows
+ * repeat the same servers and clients, and each text is then made once (the cache is dropped
+ * when it reaches its bound, so random addresses cannot grow it).
+ */
+const IPV4_CACHE_MAX = 1 << 16
+let ipv4Cache = new Map<number, string>()
+
 export function ipv4Text(n: number): string {
-  return `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`
+  let text = ipv4Cache.get(n)
+  if (text === undefined) {
+    text = `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`
+    if (ipv4Cache.size >= IPV4_CACHE_MAX) ipv4Cache = new Map()
+    ipv4Cache.set(n, text)
+  }
+  return text
 }
 
 /**
