@@ -46,7 +46,7 @@ export async function attacksPage(ctx: PageContext): Promise<void> {
     { title: t('attacks.target'), cell: (a) => h('span', null, a.asset.name || a.targets[0] || '', ' ', gradeBadge(a.asset.grade)) },
     { title: t('attacks.organisation'), cell: (a) => a.asset.organisation_name },
     { title: t('attacks.port'), cell: (a) => a.ports.slice(0, 4).join(', ') + (a.ports.length > 4 ? ' …' : '') },
-    { title: t('attacks.peak'), cell: (a) => `${compact(a.peak)} ${a.peak_unit}`, class: 'num' },
+    { title: t('attacks.peak'), cell: (a) => `${compact(a.peak)} ${label('unit', a.peak_unit)}`, class: 'num' },
     { title: t('attacks.bytes'), cell: (a) => bytes(a.bytes), class: 'num' },
     { title: t('attacks.lastSeen'), cell: (a) => shortTime(a.last_seen) },
   ]

@@ -30,7 +30,7 @@ export async function incidentPage(ctx: PageContext): Promise<void> {
     [t('attacks.organisation'), a.asset.organisation_id ? link(['organisations', a.asset.organisation_id], a.asset.organisation_name) : '—'],
     [t('attacks.firstSeen'), time(a.first_seen)],
     [t('attacks.lastSeen'), time(a.last_seen)],
-    [t('attacks.peak'), `${compact(a.peak)} ${a.peak_unit}`],
+    [t('attacks.peak'), `${compact(a.peak)} ${label('unit', a.peak_unit)}`],
     [`${t('attacks.flows')} / ${t('attacks.packets')} / ${t('attacks.bytes')}`, `${num(a.flows)} / ${num(a.packets)} / ${bytes(a.bytes)}`],
   ]
   clear(ctx.root,
