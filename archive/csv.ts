@@ -13,43 +13,53 @@ export function decodeText(bytes: Uint8Array): string {
   return text.replace(/^\uFEFF/, '')
 }
 
-/** Parses CSV text into rows of cells. Throws a RangeError on an unterminated quote. */
+/** A quoted field that never closes; `row` and `line` (1-based) are where it opened. */
+export class UnclosedQuoteError extends RangeError {
+  constructor(readonly row: number, readonly line: number) {
+    super(`row ${row}, line ${line}: a quoted field opens here and is never closed (unclosed quote or truncated file)`)
+  }
+}
+
+/**
+ * Parses CSV text into rows of cells. An unterminated quote throws UnclosedQuoteError with the
+ * row and line where the quoted field opened, which is where whoever wrote the file has to look.
+ */
 export function parseCsv(text: string): string[][] {
   const rows: string[][] = []
   let row: string[] = []
   let cell = ''
   let quoted = false
-  let i = 0
-  const endCell = () => {
-    row.push(cell)
-    cell = ''
-  }
-  while (i < text.length) {
+  let line = 1
+  let openedAt = { row: 0, line: 0 }
+  for (let i = 0; i < text.length; i++) {
     const ch = text[i]!
+    if (ch === '\n') line++
     if (quoted) {
       if (ch === '"' && text[i + 1] === '"') {
         cell += '"'
-        i += 2
-        continue
-      }
-      if (ch === '"') quoted = false
+        i++
+      } else if (ch === '"') quoted = false
       else cell += ch
-      i++
       continue
     }
-    if (ch === '"' && cell === '') quoted = true
-    else if (ch === ',') endCell()
-    else if (ch === '\n' || ch === '\r') {
-      endCell()
+    if (ch === '"' && cell === '') {
+      quoted = true
+      openedAt = { row: rows.length + 1, line }
+    } else if (ch === ',') {
+      row.push(cell)
+      cell = ''
+    } else if (ch === '\n' || ch === '\r') {
+      row.push(cell)
       rows.push(row)
       row = []
+      cell = ''
       if (ch === '\r' && text[i + 1] === '\n') i++
+      if (ch === '\r' && text[i] === '\n') line++
     } else cell += ch
-    i++
   }
-  if (quoted) throw new RangeError('the file ends inside a quoted field')
+  if (quoted) throw new UnclosedQuoteError(openedAt.row, openedAt.line)
   if (cell !== '' || row.length > 0) {
-    endCell()
+    row.push(cell)
     rows.push(row)
   }
   return rows

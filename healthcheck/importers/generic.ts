@@ -1,3 +1,4 @@
+import { parseCsv, UnclosedQuoteError } from '../../archive/csv.ts'
 import { readXlsx } from '../../archive/xlsx.ts'
 import { HostBook, canonicalAddress, canonicalHostname, clip, cvesIn, cwesIn, portOf, score, severityFromWord } from './common.ts'
 import { ReportError, emptyFinding, type ParsedReport } from './types.ts'
@@ -51,7 +52,14 @@ export async function parseGenericXlsx(bytes: Uint8Array): Promise<ParsedReport>
 }
 
 export function parseGenericCsv(text: string): ParsedReport {
-  return { ...parseRows(parseCsv(text)), format: 'csv' }
+  let rows: string[][]
+  try {
+    rows = parseCsv(text)
+  } catch (err) {
+    if (err instanceof UnclosedQuoteError) throw new ReportError(`row ${err.row}, line ${err.line}`, 'a quoted field opens here and is never closed (unclosed quote or truncated file)')
+    throw err
+  }
+  return { ...parseRows(rows), format: 'csv' }
 }
 
 function parseRows(rows: string[][]): ParsedReport {
@@ -113,47 +121,3 @@ function parseRows(rows: string[][]): ParsedReport {
   return { format: 'csv', scanner: 'generic', hosts: book.hosts(), items, notes }
 }
 
-/**
- * RFC 4180 CSV. An unterminated quote is reported with the row and line where the quoted field
- * opened, which is where a vendor has to look.
- */
-export function parseCsv(text: string): string[][] {
-  const rows: string[][] = []
-  let row: string[] = []
-  let cell = ''
-  let quoted = false
-  let line = 1
-  let openedAt = { row: 0, line: 0 }
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!
-    if (ch === '\n') line++
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        cell += '"'
-        i++
-      } else if (ch === '"') quoted = false
-      else cell += ch
-      continue
-    }
-    if (ch === '"' && cell === '') {
-      quoted = true
-      openedAt = { row: rows.length + 1, line }
-    } else if (ch === ',') {
-      row.push(cell)
-      cell = ''
-    } else if (ch === '\n' || ch === '\r') {
-      row.push(cell)
-      rows.push(row)
-      row = []
-      cell = ''
-      if (ch === '\r' && text[i + 1] === '\n') i++
-      if (ch === '\r' && text[i] === '\n') line++
-    } else cell += ch
-  }
-  if (quoted) throw new ReportError(`row ${openedAt.row}, line ${openedAt.line}`, 'a quoted field opens here and is never closed (unclosed quote or truncated file)')
-  if (cell !== '' || row.length > 0) {
-    row.push(cell)
-    rows.push(row)
-  }
-  return rows
-}
