@@ -63,11 +63,9 @@ export class DecoderState {
     return session
   }
 
-  /** Adds or refreshes a template; false when the domain already holds the most it may. */
+  /** Adds or redefines a template; false when the domain already holds the most it may. */
   addTemplate(session: Session, template: Template): boolean {
-    const current = session.templates.get(template.id)
-    if (current?.signature === template.signature) return true
-    if (!current && session.templates.size >= this.limits.maxTemplatesPerDomain) return false
+    if (!session.templates.has(template.id) && session.templates.size >= this.limits.maxTemplatesPerDomain) return false
     session.templates.set(template.id, template)
     return true
   }

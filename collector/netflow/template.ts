@@ -66,6 +66,13 @@ export interface FieldSpec {
 
 export const MAX_FIELDS = 512
 
+/** The identity of a field list: a template sent again with the same one is a refresh. */
+export function templateSignature(options: boolean, fields: readonly FieldSpec[]): string {
+  let signature = options ? 'o' : 'd'
+  for (const f of fields) signature += `,${f.enterprise}:${f.element}:${f.length}`
+  return signature
+}
+
 /**
  * Compiles a field list into a template, or returns the reason it cannot be used: no fields, a
  * zero-length field, more fields than any real exporter sends, or a record that cannot fit in a
@@ -81,12 +88,10 @@ export function compileTemplate(id: number, options: boolean, fields: readonly F
   const slotLengths = new Uint8Array(SLOTS)
   let offset = 0
   let variable = 0
-  let signature = options ? 'o' : 'd'
   for (let i = 0; i < fields.length; i++) {
     const f = fields[i]!
     if (f.length === 0) return `field ${f.element} has length 0`
     lengths[i] = f.length
-    signature += `,${f.enterprise}:${f.element}:${f.length}`
     if (f.length === VARIABLE) {
       if (!allowVariable) return `field ${f.element} has the variable length marker in NetFlow v9`
       variable++
@@ -111,7 +116,7 @@ export function compileTemplate(id: number, options: boolean, fields: readonly F
     slotLengths,
     fixedLength: variable === 0 ? offset : -1,
     minLength: offset + variable,
-    signature,
+    signature: templateSignature(options, fields),
     start: timeSource(offsets, START_SOURCES),
     end: timeSource(offsets, END_SOURCES),
     octets: firstPresent(offsets, [Slot.Octets, Slot.TotalOctets, Slot.PostOctets]),

@@ -3,7 +3,7 @@ import { decodeDataSet } from './records.ts'
 import { observeSequence, type PacketContext, type Session } from './session.ts'
 import type { DecoderState } from './state.ts'
 import { countDrop, type ExporterStats } from './stats.ts'
-import { compileTemplate, type FieldSpec } from './template.ts'
+import { compileTemplate, templateSignature, type FieldSpec } from './template.ts'
 
 const VERSION = 'netflow9'
 const HEADER = 20
@@ -87,7 +87,9 @@ function readOptionsTemplates(buf: Buffer, o: number, end: number, session: Sess
   return learned
 }
 
+/** Compiles and stores a template; a refresh (the same fields again, as exporters send every minute) keeps the compiled one. */
 export function install(id: number, options: boolean, fields: FieldSpec[], session: Session, state: DecoderState, stats: ExporterStats, allowVariable = false): boolean {
+  if (session.templates.get(id)?.signature === templateSignature(options, fields)) return true
   const template = compileTemplate(id, options, fields, allowVariable)
   if (typeof template === 'string') {
     countDrop(stats, 'bad_template')
