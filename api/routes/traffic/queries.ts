@@ -87,7 +87,10 @@ export const EXACT_SOURCES_MAX_MS = DAY
  * read raw flows, or the flow sample (`sampled`) for long ranges.
  */
 export function trafficTopSql(by: TopDimension, metric: TopMetric, sampled = false): string {
-  if (by === 'source') return fillSlots(loadSql(sampled ? 'queries/traffic/top_sources_sampled' : 'queries/traffic/top_sources'), { metric })
+  if (by === 'source') {
+    const rows = sampled ? 'flow_sources_sample' : loadSql('queries/traffic/source_rows')
+    return fillSlots(loadSql('queries/traffic/top_sources'), { rows, scale: sampled ? '16' : '1', metric })
+  }
   return trafficSql('top', { dimension: TOP_DIMENSIONS[by], metric })
 }
 
