@@ -3,7 +3,7 @@ import { Counter } from 'prom-client'
 import type { Config } from '../core/config.ts'
 import type { Logger } from '../core/logger.ts'
 import type { Registry } from '../core/metrics.ts'
-import { createNetflowDecoder, type ExporterStats } from './netflow/index.ts'
+import { createNetflowDecoder, newExporterStats, type ExporterStats } from './netflow/index.ts'
 import { registerDecoderMetrics } from './netflow/metrics.ts'
 import { kernelDrops } from './udp/kernel-drops.ts'
 import { createUdpListener, type UdpListener } from './udp/listener.ts'
@@ -74,24 +74,15 @@ export function createCollector(config: Config, deps: { clickhouse: ClickHouseCl
       const decoded = new Map(decoder.exporters().map((e) => [e.exporter, e]))
       const views: ExporterView[] = []
       for (const [exporter, traffic] of listener.exporters()) {
-        const d = decoded.get(exporter)
+        // An exporter only ever refused (allow-list) has no decoder counters: they are zero.
+        const d = decoded.get(exporter) ?? { ...newExporterStats(exporter, traffic.lastSeen), templates: 0, domains: [] }
         views.push({
-          exporter,
-          firstSeen: new Date(d?.firstSeen ?? traffic.lastSeen).toISOString(),
+          ...d,
+          firstSeen: new Date(d.firstSeen).toISOString(),
           lastSeen: new Date(traffic.lastSeen).toISOString(),
           datagrams: traffic.datagrams,
           bytes: traffic.bytes,
           refused: traffic.refused,
-          packets: d?.packets ?? { netflow5: 0, netflow9: 0, ipfix: 0 },
-          flows: d?.flows ?? 0,
-          drops: d?.drops ?? {},
-          templateMisses: d?.templateMisses ?? 0,
-          sequenceGaps: d?.sequenceGaps ?? 0,
-          lostFlows: d?.lostFlows ?? 0,
-          lostPackets: d?.lostPackets ?? 0,
-          sequenceResets: d?.sequenceResets ?? 0,
-          templates: d?.templates ?? 0,
-          domains: d?.domains ?? [],
         })
       }
       return views.sort((a, b) => b.lastSeen.localeCompare(a.lastSeen))

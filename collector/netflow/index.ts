@@ -5,7 +5,7 @@ import { countDrop, type ExporterStats } from './stats.ts'
 import { decodeV5 } from './v5.ts'
 import { decodeV9 } from './v9.ts'
 
-export type { DropReason, ExporterStats, ExportVersion } from './stats.ts'
+export { newExporterStats, type DropReason, type ExporterStats, type ExportVersion } from './stats.ts'
 export type { NetflowLimits } from './state.ts'
 
 export interface NetflowDecoder {
