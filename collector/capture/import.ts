@@ -5,7 +5,7 @@ import { basename } from 'node:path'
 import type { ClickHouseClient } from '@clickhouse/client'
 import type { Logger } from '../../core/logger.ts'
 import { loadSql } from '../../sql/queries.ts'
-import type { FlowRecord } from '../flows/record.ts'
+import type { FlowColumns } from '../flows/columns.ts'
 import type { WriterStats } from '../writer/index.ts'
 import { analyseCapture, type CaptureSummary, type SkipReason } from './index.ts'
 
@@ -14,7 +14,7 @@ export type ImportOrigin = 'cli' | 'api' | 'inbox'
 
 /** The part of the flow writer an import needs. */
 export interface FlowSink {
-  write(flows: readonly FlowRecord[]): void
+  write(flows: FlowColumns): void
   flush(timeoutMs?: number): Promise<boolean>
   stats(): WriterStats
 }

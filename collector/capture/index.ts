@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream'
 import { createServiceDiscovery } from '../discovery/services.ts'
 import { createFlowAssembler } from '../flows/assembler.ts'
-import type { FlowRecord } from '../flows/record.ts'
+import type { FlowColumns } from '../flows/columns.ts'
 import { decodePacket } from '../packet/decode.ts'
 import { newPacketInfo } from '../packet/types.ts'
 import { openCapture } from '../pcap/open.ts'
@@ -26,8 +26,12 @@ export interface CaptureOptions {
   batchSize?: number
   /** `timeReceived` of every flow. Default: when the analysis started. */
   timeReceived?: number
-  /** Receives finished flows; reading waits for the returned promise (backpressure). */
-  onFlows: (batch: FlowRecord[]) => Promise<void> | void
+  /**
+   * Receives finished flows, in columns (`toRecords()` gives objects); reading waits for the
+   * returned promise (backpressure). The batch's memory is used again once that promise has
+   * resolved: copy what you keep (the flow writer does).
+   */
+  onFlows: (batch: FlowColumns) => Promise<void> | void
   /** Called after every input chunk with the input bytes and packet records so far. */
   onProgress?: (bytesRead: number, packets: number) => void
 }
@@ -49,6 +53,7 @@ export async function analyseCapture(input: Readable | AsyncIterable<Buffer>, op
     idleTimeoutMs: options.idleTimeoutMs,
     maxFlows: options.maxFlows,
     timeReceived: options.timeReceived ?? Date.now(),
+    onEnd: (id) => discovery.flowEnded(id),
   })
   const discovery = createServiceDiscovery({ sensor: options.sensor, maxServices: options.maxServices }, { flows: assembler })
   const info = newPacketInfo()
@@ -88,17 +93,17 @@ export async function analyseCapture(input: Readable | AsyncIterable<Buffer>, op
     else protocols.other++
     info.sec = sec
     info.ns = ns
-    const flow = assembler.add(info)
-    discovery.observe(info, flow)
+    discovery.observe(info, assembler.add(info))
   }
 
   const emit = async (): Promise<void> => {
     const done = assembler.drain()
     for (let i = 0; i < done.length; i += batchSize) {
-      const batch = done.length <= batchSize ? done : done.slice(i, i + batchSize)
+      const batch = done.length <= batchSize ? done : done.view(i, Math.min(done.length, i + batchSize))
       flows += batch.length
       await options.onFlows(batch)
     }
+    assembler.recycle(done)
   }
 
   const opened = await openCapture(input as AsyncIterable<Buffer>, onPacket, (n) => (bytesRead += n))

@@ -1,5 +1,5 @@
 import { endpointKey } from '../flows/key.ts'
-import type { LiveFlow } from '../flows/live-flow.ts'
+import { NO_FLOW, type FlowTable } from '../flows/table.ts'
 import { ipv4Text, ipv6Text } from '../packet/address.ts'
 import type { PacketInfo } from '../packet/types.ts'
 import { identifyClient, identifyServer } from './identify.ts'
@@ -19,8 +19,10 @@ export interface DiscoveryStats {
 }
 
 export interface ServiceDiscovery {
-  /** Called after the assembler counted `p` in `flow`. */
-  observe(p: PacketInfo, flow: LiveFlow): void
+  /** Called after the assembler counted `p` in flow `id`. */
+  observe(p: PacketInfo, id: number): void
+  /** Called by the assembler just before flow `id` is exported: a linked service counts its packets and times. */
+  flowEnded(id: number): void
   services(): ObservedService[]
   readonly stats: DiscoveryStats
 }
@@ -29,6 +31,7 @@ const TCP = 6
 const UDP = 17
 const SYN = 0x02
 const ACK = 0x10
+const NO_SERVICE = -1
 const UNDECIDED = 0
 const NOTHING = 1
 const SERVER = 2
@@ -49,30 +52,26 @@ interface Service {
  * Passive service discovery. A service is (addr, port, protocol) that answered: the source of a
  * SYN-ACK, the source of TCP payload on a connection whose reverse flow carried a SYN, or the
  * source of a UDP packet answering a flow that reached it first. Flows to and from a known
- * service are linked to it (its packets and times are counted from them) and their first few
- * payloads go to the banner parsers until the service is identified from both sides.
+ * service are linked to it (its packets and times are counted from them when they end) and
+ * their first few payloads go to the banner parsers until the service is identified from both
+ * sides. What discovery notes per flow lives in the flow table's `service`, `role` and `inspect`.
  */
-export function createServiceDiscovery(config: DiscoveryConfig, deps: { flows: { reverseOf(p: PacketInfo): LiveFlow | undefined } }): ServiceDiscovery {
+export function createServiceDiscovery(config: DiscoveryConfig, deps: { flows: { reverseOf(p: PacketInfo): number; readonly table: FlowTable } }): ServiceDiscovery {
   const maxServices = config.maxServices ?? 100_000
-  const byKey = new Map<string, Service>()
+  const byKey = new Map<number | string, number>()
+  const all: Service[] = []
   const stats: DiscoveryStats = { services: 0, dropped: 0, inspected: 0 }
+  const t = deps.flows.table
 
-  const touch = (svc: Service, ms: number, packets: number): void => {
-    const o = svc.out
-    o.packets += packets
-    if (ms < o.firstSeen) o.firstSeen = ms
-    if (ms > o.lastSeen) o.lastSeen = ms
+  const link = (id: number, svc: number, role: number): void => {
+    t.service[id] = svc
+    t.role[id] = role
+    t.inspect[id] = INSPECT_PER_FLOW
   }
 
-  const link = (flow: LiveFlow, svc: Service, role: number): void => {
-    flow.service = svc
-    flow.role = role
-    flow.inspect = INSPECT_PER_FLOW
-  }
-
-  const inspect = (svc: Service, flow: LiveFlow, p: PacketInfo): void => {
-    flow.inspect--
-    const server = flow.role === SERVER
+  const inspect = (svc: Service, flow: number, p: PacketInfo): void => {
+    t.inspect[flow] = t.inspect[flow]! - 1
+    const server = t.role[flow] === SERVER
     if (server ? svc.serverDone || svc.serverTries >= TRIES_PER_SIDE : svc.clientDone || svc.clientTries >= TRIES_PER_SIDE) return
     stats.inspected++
     if (server) svc.serverTries++
@@ -89,81 +88,85 @@ export function createServiceDiscovery(config: DiscoveryConfig, deps: { flows: {
     }
   }
 
-  /** The service at the packet's source, created if new (null when the table is full). */
-  const serverAt = (p: PacketInfo, ms: number): Service | null => {
+  /** The service at the packet's source, created if new (NO_SERVICE when the table is full). */
+  const serverAt = (p: PacketInfo, ms: number): number => {
     const key = endpointKey(p, true)
-    let svc = byKey.get(key)
-    if (svc) return svc
+    const known = byKey.get(key)
+    if (known !== undefined) return known
     if (byKey.size >= maxServices) {
       stats.dropped++
-      return null
+      return NO_SERVICE
     }
     const addr = p.ipVersion === 4 ? ipv4Text(p.src4) : ipv6Text(p.buf, p.srcOff)
     const out: ObservedService = {
       addr, port: p.srcPort, protocol: p.protocol === TCP ? 'tcp' : 'udp', service: '', product: '', evidence: '',
       firstSeen: ms, lastSeen: ms, packets: 0, sensor: config.sensor,
     }
-    svc = { out, serverDone: false, clientDone: false, serverTries: 0, clientTries: 0 }
-    byKey.set(key, svc)
+    all.push({ out, serverDone: false, clientDone: false, serverTries: 0, clientTries: 0 })
+    byKey.set(key, all.length - 1)
     stats.services++
-    return svc
+    return all.length - 1
   }
 
-  /** Makes `flow` the service side and the reverse flow (if live and unlinked) its client side. */
-  const identified = (p: PacketInfo, flow: LiveFlow, ms: number): void => {
-    const svc = serverAt(p, ms)
-    if (!svc) {
-      flow.role = NOTHING
+  /** Makes flow `id` the service side and the reverse flow (if live and unlinked) its client side. */
+  const identified = (p: PacketInfo, id: number): void => {
+    const svc = serverAt(p, p.sec * 1000 + Math.floor(p.ns / 1e6))
+    if (svc === NO_SERVICE) {
+      t.role[id] = NOTHING
       return
     }
-    link(flow, svc, SERVER)
-    touch(svc, ms, flow.packets)
+    link(id, svc, SERVER)
     const rev = deps.flows.reverseOf(p)
-    if (rev && rev.role !== CLIENT) {
-      link(rev, svc, CLIENT)
-      touch(svc, rev.firstSec * 1000 + Math.floor(rev.firstNs / 1e6), rev.packets)
-    }
-    if (p.payloadLen > 0) inspect(svc, flow, p)
+    if (rev !== NO_FLOW && t.role[rev] !== CLIENT) link(rev, svc, CLIENT)
+    if (p.payloadLen > 0) inspect(all[svc]!, id, p)
   }
 
   return {
-    observe(p, flow) {
-      const ms = p.sec * 1000 + Math.floor(p.ns / 1e6)
-      const linked = flow.service as Service | null
-      if (linked !== null) {
-        touch(linked, ms, 1)
-        if (p.payloadLen > 0 && flow.inspect > 0) inspect(linked, flow, p)
+    observe(p, id) {
+      const linked = t.service[id]!
+      if (linked !== NO_SERVICE) {
+        if (p.payloadLen > 0 && t.inspect[id]! > 0) inspect(all[linked]!, id, p)
         return
       }
-      if (flow.role !== UNDECIDED) return
+      if (t.role[id] !== UNDECIDED) return
       const proto = p.protocol
       if ((proto !== TCP && proto !== UDP) || p.fragment) {
-        flow.role = NOTHING
+        t.role[id] = NOTHING
         return
       }
-      if (flow.packets === 1) {
+      const first = t.packets[id] === 1
+      if (first) {
         const asClient = byKey.get(endpointKey(p, false))
         const known = asClient ?? byKey.get(endpointKey(p, true))
-        if (known) {
-          link(flow, known, asClient ? CLIENT : SERVER)
-          touch(known, ms, 1)
-          if (p.payloadLen > 0) inspect(known, flow, p)
+        if (known !== undefined) {
+          link(id, known, asClient !== undefined ? CLIENT : SERVER)
+          if (p.payloadLen > 0) inspect(all[known]!, id, p)
           return
         }
       }
       if (proto === TCP) {
-        if ((p.tcpFlags & (SYN | ACK)) === (SYN | ACK)) return identified(p, flow, ms)
+        if ((p.tcpFlags & (SYN | ACK)) === (SYN | ACK)) return identified(p, id)
         if (p.payloadLen === 0) return
         const rev = deps.flows.reverseOf(p)
-        if (rev && rev.role !== SERVER && (rev.tcpFlags & SYN) !== 0) return identified(p, flow, ms)
-        flow.role = NOTHING
+        if (rev !== NO_FLOW && t.role[rev] !== SERVER && (t.tcpFlags[rev]! & SYN) !== 0) return identified(p, id)
+        t.role[id] = NOTHING
         return
       }
       // UDP: a first packet answering a flow that came the other way first.
-      if (flow.packets === 1 && deps.flows.reverseOf(p)) return identified(p, flow, ms)
-      flow.role = NOTHING
+      if (first && deps.flows.reverseOf(p) !== NO_FLOW) return identified(p, id)
+      t.role[id] = NOTHING
     },
-    services: () => [...byKey.values()].map((s) => ({ ...s.out })),
+    flowEnded(id) {
+      const svc = t.service[id]!
+      if (svc === NO_SERVICE) return
+      const o = all[svc]!.out
+      o.packets += t.packets[id]!
+      const first = t.firstSec[id]! * 1000 + Math.floor(t.firstNs[id]! / 1e6)
+      const last = t.lastSec[id]! * 1000 + Math.floor(t.lastNs[id]! / 1e6)
+      if (first < o.firstSeen) o.firstSeen = first
+      if (last > o.lastSeen) o.lastSeen = last
+    },
+    services: () => all.map((s) => ({ ...s.out })),
     stats,
   }
 }

@@ -1,7 +1,6 @@
 import type { PacketInfo } from '../packet/types.ts'
-import { LiveFlow } from './live-flow.ts'
-import type { FlowRecord } from './record.ts'
-import { FlowTable, tupleHash } from './table.ts'
+import { FlowColumns, writeIpv4Mapped16 } from './columns.ts'
+import { FlowTable, NO_FLOW, tupleHash } from './table.ts'
 
 export interface FlowAssemblerConfig {
   /** The sensor name written into every flow. */
@@ -14,6 +13,8 @@ export interface FlowAssemblerConfig {
   maxFlows?: number
   /** `timeReceived` of every flow (when the file was read). */
   timeReceived: number
+  /** Told about every flow just before it is exported and its id freed (discovery reads its counters). */
+  onEnd?: (id: number) => void
 }
 
 /** Why flows ended, in the words of NetFlow exporters. */
@@ -30,12 +31,16 @@ export interface FlowAssemblerStats {
 }
 
 export interface FlowAssembler {
-  /** Counts the packet (at its time `p.sec` + `p.ns`) in its flow and returns that flow. */
-  add(p: PacketInfo): LiveFlow
-  /** The live flow carrying the replies to `p` (reverse 5-tuple), if any: discovery looks for it. */
-  reverseOf(p: PacketInfo): LiveFlow | undefined
+  /** Counts the packet (at its time `p.sec` + `p.ns`) in its flow and returns that flow's id in `table`. */
+  add(p: PacketInfo): number
+  /** The live flow carrying the replies to `p` (reverse 5-tuple), or NO_FLOW: discovery looks for it. */
+  reverseOf(p: PacketInfo): number
+  /** The live flows (read-only for everyone but the assembler, except discovery's own columns). */
+  readonly table: FlowTable
   /** Takes the flows exported so far. */
-  drain(): FlowRecord[]
+  drain(): FlowColumns
+  /** Gives back a drained batch nobody reads any more: its memory holds the next flows. */
+  recycle(batch: FlowColumns): void
   /** Number of exported flows waiting to be drained. */
   readonly pending: number
   /** Exports every live flow (end of input). */
@@ -45,6 +50,8 @@ export interface FlowAssembler {
 }
 
 const TCP = 6
+/** `flows.source_kind` code of pcap flows (see SOURCE_KINDS). */
+const PCAP = 4
 const FIN_RST = 0x01 | 0x04
 /** Idle and active expiry sweep the whole table at most once per second of packet time. */
 const SWEEP_US = 1_000_000
@@ -61,30 +68,74 @@ export function createFlowAssembler(config: FlowAssemblerConfig): FlowAssembler 
   const activeUs = (config.activeTimeoutMs ?? 60_000) * 1000
   const idleUs = (config.idleTimeoutMs ?? 15_000) * 1000
   const maxFlows = Math.max(1, config.maxFlows ?? 1_000_000)
-  const { sensor, timeReceived } = config
-  const flows = new FlowTable()
-  let out: FlowRecord[] = []
+  const { sensor, timeReceived, onEnd } = config
+  const t = new FlowTable(maxFlows)
+  let out = new FlowColumns()
+  let spare: FlowColumns | null = null
   // In an object, not closure variables: its double fields are updated in place, where a
   // closure variable would get a new heap number on every packet.
   const clock = { us: -Infinity, nextSweepUs: -Infinity }
   const stats: FlowAssemblerStats = { created: 0, exported: 0, idle: 0, active: 0, tcpEnd: 0, forced: 0, flushed: 0 }
 
-  const exportFlow = (flow: LiveFlow, reason: Exclude<keyof FlowAssemblerStats, 'created' | 'exported'>): void => {
-    flows.delete(flow)
-    out.push(flow.toRecord(sensor, timeReceived))
+  const firstUs = (id: number): number => t.firstSec[id]! * 1e6 + Math.floor(t.firstNs[id]! / 1000)
+  const lastUs = (id: number): number => t.lastSec[id]! * 1e6 + Math.floor(t.lastNs[id]! / 1000)
+
+  const exportFlow = (id: number, reason: Exclude<keyof FlowAssemblerStats, 'created' | 'exported'>): void => {
+    onEnd?.(id)
+    writeRow(id)
+    t.delete(id)
     stats.exported++
     stats[reason]++
   }
 
+  /** Appends flow `id` to `out` as a `flows` row. */
+  const writeRow = (id: number): void => {
+    if (out.length === out.capacity) out.reserve(1)
+    const i = out.length++
+    out.timeReceived[i] = timeReceived
+    out.timeStart[i] = t.firstSec[id]! * 1000 + Math.floor(t.firstNs[id]! / 1e6)
+    out.timeEnd[i] = t.lastSec[id]! * 1000 + Math.floor(t.lastNs[id]! / 1e6)
+    out.sensor[i] = sensor
+    out.sourceKind[i] = PCAP
+    if (t.isV6(id)) {
+      for (let b = 0; b < 16; b++) {
+        out.srcAddr[i * 16 + b] = t.addr6[id * 32 + b]!
+        out.dstAddr[i * 16 + b] = t.addr6[id * 32 + 16 + b]!
+      }
+    } else {
+      writeIpv4Mapped16(out.srcAddr, i * 16, t.src4[id]!)
+      writeIpv4Mapped16(out.dstAddr, i * 16, t.dst4[id]!)
+    }
+    const protocol = t.protocol(id)
+    out.protocol[i] = protocol
+    out.srcPort[i] = t.srcPort[id]!
+    out.dstPort[i] = t.dstPort[id]!
+    out.icmpType[i] = t.icmp[id]! >> 8
+    out.icmpCode[i] = t.icmp[id]! & 0xff
+    out.tcpFlags[i] = t.tcpFlags[id]!
+    out.packets[i] = t.packets[id]!
+    out.bytes[i] = t.bytes[id]!
+    out.samplingRate[i] = 1
+  }
+
+  /** The flow a FIN or RST ended, exported before anything else happens. */
+  const ending = { id: NO_FLOW }
+  const settle = (): void => {
+    if (ending.id === NO_FLOW) return
+    exportFlow(ending.id, 'tcpEnd')
+    ending.id = NO_FLOW
+  }
+
   const sweep = (): void => {
-    flows.each((flow) => {
-      if (clock.us - flow.lastUs > idleUs) exportFlow(flow, 'idle')
-      else if (clock.us - flow.firstUs > activeUs) exportFlow(flow, 'active')
+    t.each((id) => {
+      if (clock.us - lastUs(id) > idleUs) exportFlow(id, 'idle')
+      else if (clock.us - firstUs(id) > activeUs) exportFlow(id, 'active')
     })
   }
 
   return {
     add(p) {
+      settle()
       const sec = p.sec
       const ns = p.ns
       const us = sec * 1e6 + Math.floor(ns / 1000)
@@ -96,61 +147,69 @@ export function createFlowAssembler(config: FlowAssemblerConfig): FlowAssembler 
         }
       }
       const hash = tupleHash(p, false)
-      let flow = flows.find(p, hash, false)
-      if (flow !== undefined) {
-        if (us - flow.lastUs > idleUs) exportFlow(flow, 'idle')
-        else if (us - flow.firstUs > activeUs) exportFlow(flow, 'active')
+      let id = t.find(p, hash, false)
+      if (id !== NO_FLOW) {
+        if (us - lastUs(id) > idleUs) exportFlow(id, 'idle')
+        else if (us - firstUs(id) > activeUs) exportFlow(id, 'active')
         else {
-          widen(flow, sec, ns, us)
-          return count(flow, p)
+          widen(id, sec, ns)
+          return count(id, p)
         }
       }
-      if (flows.size >= maxFlows) {
-        const oldest = flows.first()
-        if (oldest) exportFlow(oldest, 'forced')
-      }
-      flow = new LiveFlow(hash, p, sec, ns, us)
-      flows.add(flow)
+      if (t.size >= maxFlows) exportFlow(t.first(), 'forced')
+      id = t.add(p, hash, sec, ns)
       stats.created++
-      return count(flow, p)
+      return count(id, p)
     },
-    reverseOf: (p) => flows.find(p, tupleHash(p, true), true),
+    reverseOf: (p) => t.find(p, tupleHash(p, true), true),
+    table: t,
     drain() {
+      settle()
       const batch = out
-      out = []
+      out = spare ?? new FlowColumns(Math.max(1024, batch.length))
+      spare = null
       return batch
     },
+    recycle(batch) {
+      batch.length = 0
+      spare = batch
+    },
     get pending() {
-      return out.length
+      return out.length + (ending.id === NO_FLOW ? 0 : 1)
     },
     flush() {
-      flows.each((flow) => exportFlow(flow, 'flushed'))
+      settle()
+      t.each((id) => exportFlow(id, 'flushed'))
     },
     get live() {
-      return flows.size
+      return t.size
     },
     stats,
   }
 
-  function widen(flow: LiveFlow, sec: number, ns: number, us: number): void {
-    if (sec > flow.lastSec || (sec === flow.lastSec && ns > flow.lastNs)) {
-      flow.lastSec = sec
-      flow.lastNs = ns
-      flow.lastUs = us
-    } else if (sec < flow.firstSec || (sec === flow.firstSec && ns < flow.firstNs)) {
-      flow.firstSec = sec
-      flow.firstNs = ns
-      flow.firstUs = us
+  function widen(id: number, sec: number, ns: number): void {
+    const lastSec = t.lastSec[id]!
+    const firstSec = t.firstSec[id]!
+    if (sec > lastSec || (sec === lastSec && ns > t.lastNs[id]!)) {
+      t.lastSec[id] = sec
+      t.lastNs[id] = ns
+    } else if (sec < firstSec || (sec === firstSec && ns < t.firstNs[id]!)) {
+      t.firstSec[id] = sec
+      t.firstNs[id] = ns
     }
   }
 
-  function count(flow: LiveFlow, p: PacketInfo): LiveFlow {
-    flow.packets++
-    flow.bytes += p.ipBytes
+  /**
+   * Counts `p` in flow `id`. A FIN or RST ends the flow, but only when the next packet comes (or
+   * at drain and flush): whoever looks at the packet after `add` (discovery) still finds its flow.
+   */
+  function count(id: number, p: PacketInfo): number {
+    t.packets[id] = t.packets[id]! + 1
+    t.bytes[id] = t.bytes[id]! + p.ipBytes
     if (p.protocol === TCP) {
-      flow.tcpFlags |= p.tcpFlags
-      if ((p.tcpFlags & FIN_RST) !== 0) exportFlow(flow, 'tcpEnd')
+      t.tcpFlags[id] = t.tcpFlags[id]! | p.tcpFlags
+      if ((p.tcpFlags & FIN_RST) !== 0) ending.id = id
     }
-    return flow
+    return id
   }
 }

@@ -18,14 +18,28 @@ export abstract class ChunkedReader implements CaptureReader {
 
   push(chunk: Buffer): void {
     if (this.stats.stoppedBy || chunk.length === 0) return
-    if (this.partsLen > 0) {
-      this.parts.push(chunk)
-      this.partsLen += chunk.length
+    // A record spans the boundary: complete it from the head of this chunk (what `need` says it
+    // lacks), not by copying the whole chunk behind it, which would copy every byte once more.
+    while (this.partsLen > 0) {
+      const lacking = this.need - this.partsLen
+      const take = lacking > 0 ? Math.min(lacking, chunk.length) : chunk.length
+      this.parts.push(chunk.subarray(0, take))
+      this.partsLen += take
+      chunk = chunk.subarray(take)
       if (this.partsLen < this.need) return
-      chunk = Buffer.concat(this.parts, this.partsLen)
+      const joined = Buffer.concat(this.parts, this.partsLen)
       this.parts = []
       this.partsLen = 0
+      this.need = 0
+      const used = this.parse(joined)
+      if (this.stats.stoppedBy) return
+      if (used < joined.length) {
+        this.parts = [joined.subarray(used)]
+        this.partsLen = joined.length - used
+        if (chunk.length === 0) return
+      }
     }
+    if (chunk.length === 0) return
     this.need = 0
     const used = this.parse(chunk)
     if (used < chunk.length && !this.stats.stoppedBy) {

@@ -2,14 +2,15 @@ import { join } from 'node:path'
 import type { ClickHouseClient } from '@clickhouse/client'
 import type { Logger } from '../../core/logger.ts'
 import type { Registry } from '../../core/metrics.ts'
+import { FlowColumns } from '../flows/columns.ts'
 import type { FlowRecord } from '../flows/record.ts'
 import { newBatch, type Batch } from './batch.ts'
 import { insertBatch, isBadData } from './insert.ts'
 import { createWriterMetrics } from './metrics.ts'
-import { flowsToNative } from './native.ts'
+import { columnsToNative } from './native.ts'
 import { openSpool, type Spool } from './spool.ts'
 
-export { flowsToNative, NATIVE_COLUMNS } from './native.ts'
+export { columnsToNative, flowsToNative, NATIVE_COLUMNS } from './native.ts'
 
 export interface FlowWriterConfig {
   /** A batch closes at this many rows… (default 250,000: fewer, larger parts cost ClickHouse less per row) */
@@ -46,8 +47,8 @@ export interface WriterStats {
 export interface FlowWriter {
   /** Starts the insert loop; batches left in the spool by an earlier run are replayed first. */
   start(): void
-  /** Adds flows to the open batch. Never blocks and never throws. */
-  write(flows: readonly FlowRecord[]): void
+  /** Adds flows (objects, or columns as the pcap assembler makes them) to the open batch. Never blocks and never throws. */
+  write(flows: readonly FlowRecord[] | FlowColumns): void
   /** Closes the open batch and resolves once everything queued is in ClickHouse (or the timeout passes: false). */
   flush(timeoutMs?: number): Promise<boolean>
   /** Flushes for up to `timeoutMs`, then spools whatever is still queued, so nothing is lost. */
@@ -81,7 +82,8 @@ export function createFlowWriter(
   let spool: Spool | undefined
   const queue: Batch[] = []
   let queueBytes = 0
-  let open: FlowRecord[] = []
+  // The open batch, in columns: kept and reused from batch to batch (closing copies it out).
+  const open = new FlowColumns(Math.min(config.batchRows, 16_384))
   let openSince = 0
   let timer: NodeJS.Timeout | undefined
   let running = false
@@ -103,8 +105,8 @@ export function createFlowWriter(
 
   function closeBatch(): void {
     if (open.length === 0) return
-    const batch = newBatch(open.length, flowsToNative(open))
-    open = []
+    const batch = newBatch(open.length, columnsToNative(open))
+    open.length = 0
     const size = batch.payload.length
     // Batches stay in order: once anything is spooled, newer batches are spooled behind it.
     if ((spool?.batches ?? 0) === 0 && queueBytes + size <= config.maxQueueBytes) {
@@ -204,8 +206,17 @@ export function createFlowWriter(
     write(flows) {
       if (flows.length === 0) return
       if (open.length === 0) openSince = Date.now()
+      if (flows instanceof FlowColumns) {
+        for (let from = 0; from < flows.length; ) {
+          const to = Math.min(flows.length, from + config.batchRows - open.length)
+          open.append(flows, from, to)
+          from = to
+          if (open.length >= config.batchRows) closeBatch()
+        }
+        return
+      }
       for (const f of flows) {
-        open.push(f)
+        open.pushRecord(f)
         if (open.length >= config.batchRows) closeBatch()
       }
     },

@@ -79,7 +79,7 @@ describe('real traffic as pcap', () => {
 
   it('finds every attack of truth.json in dev-capture.pcapng and nothing on benign traffic', async () => {
     const incidents = await detectLab(db, async (write) => {
-      await analyseCapture(createReadStream(new URL('pcap/dev-capture.pcapng', FIXTURES)), { sensor: 'lab', onFlows: write })
+      await analyseCapture(createReadStream(new URL('pcap/dev-capture.pcapng', FIXTURES)), { sensor: 'lab', onFlows: (batch) => write(batch.toRecords()) })
     })
     checkAgainstTruth(incidents, { ipv6: true })
   })

@@ -1,3 +1,5 @@
+import { writeIpv6 } from '../../../collector/packet/address-parse.ts'
+
 /**
  * Hand-written byte vectors for malformed-input tests: classic pcap and pcapng containers around
  * frames built field by field, so each test shows exactly which byte is wrong.
@@ -85,6 +87,24 @@ export function ipv4Frame(o: { src?: string; dst?: string; proto?: number; sport
   payload.copy(ip, 20 + l4)
   const eth = Buffer.alloc(14)
   eth.writeUInt16BE(0x0800, 12)
+  return Buffer.concat([eth, ip])
+}
+
+/** Ethernet + IPv6 + TCP (SYN) between the given addresses and ports. */
+export function ipv6Frame(o: { src: string; dst: string; sport: number; dport: number }): Buffer {
+  const ip = Buffer.alloc(40 + 20)
+  ip[0] = 0x60
+  ip.writeUInt16BE(20, 4)
+  ip[6] = 6
+  ip[7] = 64
+  writeIpv6(ip, 8, o.src)
+  writeIpv6(ip, 24, o.dst)
+  ip.writeUInt16BE(o.sport, 40)
+  ip.writeUInt16BE(o.dport, 42)
+  ip[52] = 5 << 4
+  ip[53] = 0x02
+  const eth = Buffer.alloc(14)
+  eth.writeUInt16BE(0x86dd, 12)
   return Buffer.concat([eth, ip])
 }
 

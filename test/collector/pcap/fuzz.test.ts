@@ -82,7 +82,7 @@ describe('fuzzing the readers and decoders with mutated real captures', () => {
       const input = mutate(SOURCES[i % SOURCES.length]!, rand)
       let flowPackets = 0
       try {
-        const s = await analyseCapture(chunks(input, rand), { sensor: 'fuzz', maxFlows: 64, batchSize: 16, onFlows: (b) => void b.forEach((f) => (flowPackets += f.packets)) })
+        const s = await analyseCapture(chunks(input, rand), { sensor: 'fuzz', maxFlows: 64, batchSize: 16, onFlows: (b) => void b.packets.subarray(0, b.length).forEach((n) => (flowPackets += n)) })
         outcomes.summaries++
         if (s.stoppedBy) outcomes.stopped++
         outcomes.skippedPackets += decodeSkips(s)

@@ -15,7 +15,7 @@ export interface Analysed {
 export async function analyse(input: URL | Buffer, options: Partial<CaptureOptions> & { chunk?: number } = {}): Promise<Analysed> {
   const flows: FlowRecord[] = []
   const source = input instanceof URL ? createReadStream(input) : pieces(input, options.chunk ?? 65_536)
-  const summary = await analyseCapture(source, { sensor: 'test', timeReceived: TIME_RECEIVED, ...options, onFlows: (b) => void flows.push(...b) })
+  const summary = await analyseCapture(source, { sensor: 'test', timeReceived: TIME_RECEIVED, ...options, onFlows: (b) => void flows.push(...b.toRecords()) })
   return { summary, flows }
 }
 
