@@ -123,7 +123,8 @@ export async function analyseCapture(input: Readable | AsyncIterable<Buffer>, op
   }
   reader.end()
   if (reader.stats.stoppedBy && 'destroy' in input && typeof input.destroy === 'function') input.destroy()
-  assembler.flush()
+  // The flows still live go out a batch at a time: a million of them must not sit in one batch.
+  while (assembler.flush(batchSize)) await emit()
   await emit()
   options.onProgress?.(bytesRead, packets)
 

@@ -64,14 +64,12 @@ export function createServiceDiscovery(config: DiscoveryConfig, deps: { flows: {
   const t = deps.flows.table
 
   const link = (id: number, svc: number, role: number): void => {
-    t.service[id] = svc
-    t.role[id] = role
-    t.inspect[id] = INSPECT_PER_FLOW
+    t.note(id, svc, role, INSPECT_PER_FLOW)
   }
 
   const inspect = (svc: Service, flow: number, p: PacketInfo): void => {
-    t.inspect[flow] = t.inspect[flow]! - 1
-    const server = t.role[flow] === SERVER
+    t.note(flow, t.service(flow), t.role(flow), t.inspectLeft(flow) - 1)
+    const server = t.role(flow) === SERVER
     if (server ? svc.serverDone || svc.serverTries >= TRIES_PER_SIDE : svc.clientDone || svc.clientTries >= TRIES_PER_SIDE) return
     stats.inspected++
     if (server) svc.serverTries++
@@ -112,29 +110,26 @@ export function createServiceDiscovery(config: DiscoveryConfig, deps: { flows: {
   const identified = (p: PacketInfo, id: number): void => {
     const svc = serverAt(p, p.sec * 1000 + Math.floor(p.ns / 1e6))
     if (svc === NO_SERVICE) {
-      t.role[id] = NOTHING
+      t.note(id, NO_SERVICE, NOTHING, 0)
       return
     }
     link(id, svc, SERVER)
     const rev = deps.flows.reverseOf(p)
-    if (rev !== NO_FLOW && t.role[rev] !== CLIENT) link(rev, svc, CLIENT)
+    if (rev !== NO_FLOW && t.role(rev) !== CLIENT) link(rev, svc, CLIENT)
     if (p.payloadLen > 0) inspect(all[svc]!, id, p)
   }
 
   return {
     observe(p, id) {
-      const linked = t.service[id]!
+      const linked = t.service(id)
       if (linked !== NO_SERVICE) {
-        if (p.payloadLen > 0 && t.inspect[id]! > 0) inspect(all[linked]!, id, p)
+        if (p.payloadLen > 0 && t.inspectLeft(id) > 0) inspect(all[linked]!, id, p)
         return
       }
-      if (t.role[id] !== UNDECIDED) return
+      if (t.role(id) !== UNDECIDED) return
       const proto = p.protocol
-      if ((proto !== TCP && proto !== UDP) || p.fragment) {
-        t.role[id] = NOTHING
-        return
-      }
-      const first = t.packets[id] === 1
+      if ((proto !== TCP && proto !== UDP) || p.fragment) return t.note(id, NO_SERVICE, NOTHING, 0)
+      const first = t.packets(id) === 1
       if (first) {
         const asClient = byKey.get(endpointKey(p, false))
         const known = asClient ?? byKey.get(endpointKey(p, true))
@@ -148,21 +143,20 @@ export function createServiceDiscovery(config: DiscoveryConfig, deps: { flows: {
         if ((p.tcpFlags & (SYN | ACK)) === (SYN | ACK)) return identified(p, id)
         if (p.payloadLen === 0) return
         const rev = deps.flows.reverseOf(p)
-        if (rev !== NO_FLOW && t.role[rev] !== SERVER && (t.tcpFlags[rev]! & SYN) !== 0) return identified(p, id)
-        t.role[id] = NOTHING
-        return
+        if (rev !== NO_FLOW && t.role(rev) !== SERVER && (t.tcpFlags(rev) & SYN) !== 0) return identified(p, id)
+        return t.note(id, NO_SERVICE, NOTHING, 0)
       }
       // UDP: a first packet answering a flow that came the other way first.
       if (first && deps.flows.reverseOf(p) !== NO_FLOW) return identified(p, id)
-      t.role[id] = NOTHING
+      t.note(id, NO_SERVICE, NOTHING, 0)
     },
     flowEnded(id) {
-      const svc = t.service[id]!
+      const svc = t.service(id)
       if (svc === NO_SERVICE) return
       const o = all[svc]!.out
-      o.packets += t.packets[id]!
-      const first = t.firstSec[id]! * 1000 + Math.floor(t.firstNs[id]! / 1e6)
-      const last = t.lastSec[id]! * 1000 + Math.floor(t.lastNs[id]! / 1e6)
+      o.packets += t.packets(id)
+      const first = t.firstMs(id)
+      const last = t.lastMs(id)
       if (first < o.firstSeen) o.firstSeen = first
       if (last > o.lastSeen) o.lastSeen = last
     },

@@ -43,8 +43,8 @@ export interface FlowAssembler {
   recycle(batch: FlowColumns): void
   /** Number of exported flows waiting to be drained. */
   readonly pending: number
-  /** Exports every live flow (end of input). */
-  flush(): void
+  /** Exports live flows, oldest first, `limit` at most (default all): the end of the input. True while some are left. */
+  flush(limit?: number): boolean
   readonly live: number
   readonly stats: FlowAssemblerStats
 }
@@ -77,9 +77,6 @@ export function createFlowAssembler(config: FlowAssemblerConfig): FlowAssembler 
   const clock = { us: -Infinity, nextSweepUs: -Infinity }
   const stats: FlowAssemblerStats = { created: 0, exported: 0, idle: 0, active: 0, tcpEnd: 0, forced: 0, flushed: 0 }
 
-  const firstUs = (id: number): number => t.firstSec[id]! * 1e6 + Math.floor(t.firstNs[id]! / 1000)
-  const lastUs = (id: number): number => t.lastSec[id]! * 1e6 + Math.floor(t.lastNs[id]! / 1000)
-
   const exportFlow = (id: number, reason: Exclude<keyof FlowAssemblerStats, 'created' | 'exported'>): void => {
     onEnd?.(id)
     writeRow(id)
@@ -93,8 +90,8 @@ export function createFlowAssembler(config: FlowAssemblerConfig): FlowAssembler 
     if (out.length === out.capacity) out.reserve(1)
     const i = out.length++
     out.timeReceived[i] = timeReceived
-    out.timeStart[i] = t.firstSec[id]! * 1000 + Math.floor(t.firstNs[id]! / 1e6)
-    out.timeEnd[i] = t.lastSec[id]! * 1000 + Math.floor(t.lastNs[id]! / 1e6)
+    out.timeStart[i] = t.firstMs(id)
+    out.timeEnd[i] = t.lastMs(id)
     out.sensor[i] = sensor
     out.sourceKind[i] = PCAP
     if (t.isV6(id)) {
@@ -103,18 +100,17 @@ export function createFlowAssembler(config: FlowAssemblerConfig): FlowAssembler 
         out.dstAddr[i * 16 + b] = t.addr6[id * 32 + 16 + b]!
       }
     } else {
-      writeIpv4Mapped16(out.srcAddr, i * 16, t.src4[id]!)
-      writeIpv4Mapped16(out.dstAddr, i * 16, t.dst4[id]!)
+      writeIpv4Mapped16(out.srcAddr, i * 16, t.src4(id))
+      writeIpv4Mapped16(out.dstAddr, i * 16, t.dst4(id))
     }
-    const protocol = t.protocol(id)
-    out.protocol[i] = protocol
-    out.srcPort[i] = t.srcPort[id]!
-    out.dstPort[i] = t.dstPort[id]!
-    out.icmpType[i] = t.icmp[id]! >> 8
-    out.icmpCode[i] = t.icmp[id]! & 0xff
-    out.tcpFlags[i] = t.tcpFlags[id]!
-    out.packets[i] = t.packets[id]!
-    out.bytes[i] = t.bytes[id]!
+    out.protocol[i] = t.protocol(id)
+    out.srcPort[i] = t.srcPort(id)
+    out.dstPort[i] = t.dstPort(id)
+    out.icmpType[i] = t.icmpType(id)
+    out.icmpCode[i] = t.icmpCode(id)
+    out.tcpFlags[i] = t.tcpFlags(id)
+    out.packets[i] = t.packets(id)
+    out.bytes[i] = t.bytes(id)
     out.samplingRate[i] = 1
   }
 
@@ -128,17 +124,16 @@ export function createFlowAssembler(config: FlowAssemblerConfig): FlowAssembler 
 
   const sweep = (): void => {
     t.each((id) => {
-      if (clock.us - lastUs(id) > idleUs) exportFlow(id, 'idle')
-      else if (clock.us - firstUs(id) > activeUs) exportFlow(id, 'active')
+      if (clock.us - t.lastUs(id) > idleUs) exportFlow(id, 'idle')
+      else if (clock.us - t.firstUs(id) > activeUs) exportFlow(id, 'active')
     })
   }
 
   return {
     add(p) {
       settle()
-      const sec = p.sec
-      const ns = p.ns
-      const us = sec * 1e6 + Math.floor(ns / 1000)
+      const us = p.sec * 1e6 + Math.floor(p.ns / 1000)
+      const sub = p.ns % 1000
       if (us > clock.us) {
         clock.us = us
         if (us >= clock.nextSweepUs) {
@@ -149,17 +144,14 @@ export function createFlowAssembler(config: FlowAssemblerConfig): FlowAssembler 
       const hash = tupleHash(p, false)
       let id = t.find(p, hash, false)
       if (id !== NO_FLOW) {
-        if (us - lastUs(id) > idleUs) exportFlow(id, 'idle')
-        else if (us - firstUs(id) > activeUs) exportFlow(id, 'active')
-        else {
-          widen(id, sec, ns)
-          return count(id, p)
-        }
+        if (us - t.lastUs(id) > idleUs) exportFlow(id, 'idle')
+        else if (us - t.firstUs(id) > activeUs) exportFlow(id, 'active')
+        else return count(id, p, us, sub)
       }
       if (t.size >= maxFlows) exportFlow(t.first(), 'forced')
-      id = t.add(p, hash, sec, ns)
+      id = t.add(p, hash, us, sub)
       stats.created++
-      return count(id, p)
+      return count(id, p, us, sub)
     },
     reverseOf: (p) => t.find(p, tupleHash(p, true), true),
     table: t,
@@ -177,9 +169,10 @@ export function createFlowAssembler(config: FlowAssemblerConfig): FlowAssembler 
     get pending() {
       return out.length + (ending.id === NO_FLOW ? 0 : 1)
     },
-    flush() {
+    flush(limit = Infinity) {
       settle()
-      t.each((id) => exportFlow(id, 'flushed'))
+      for (let n = 0; n < limit && t.size > 0; n++) exportFlow(t.first(), 'flushed')
+      return t.size > 0
     },
     get live() {
       return t.size
@@ -187,29 +180,14 @@ export function createFlowAssembler(config: FlowAssemblerConfig): FlowAssembler 
     stats,
   }
 
-  function widen(id: number, sec: number, ns: number): void {
-    const lastSec = t.lastSec[id]!
-    const firstSec = t.firstSec[id]!
-    if (sec > lastSec || (sec === lastSec && ns > t.lastNs[id]!)) {
-      t.lastSec[id] = sec
-      t.lastNs[id] = ns
-    } else if (sec < firstSec || (sec === firstSec && ns < t.firstNs[id]!)) {
-      t.firstSec[id] = sec
-      t.firstNs[id] = ns
-    }
-  }
-
   /**
    * Counts `p` in flow `id`. A FIN or RST ends the flow, but only when the next packet comes (or
    * at drain and flush): whoever looks at the packet after `add` (discovery) still finds its flow.
    */
-  function count(id: number, p: PacketInfo): number {
-    t.packets[id] = t.packets[id]! + 1
-    t.bytes[id] = t.bytes[id]! + p.ipBytes
-    if (p.protocol === TCP) {
-      t.tcpFlags[id] = t.tcpFlags[id]! | p.tcpFlags
-      if ((p.tcpFlags & FIN_RST) !== 0) ending.id = id
-    }
+  function count(id: number, p: PacketInfo, us: number, sub: number): number {
+    const tcp = p.protocol === TCP
+    t.count(id, p.ipBytes, tcp ? p.tcpFlags : 0, us, sub)
+    if (tcp && (p.tcpFlags & FIN_RST) !== 0) ending.id = id
     return id
   }
 }

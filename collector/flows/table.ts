@@ -1,4 +1,5 @@
 import type { PacketInfo } from '../packet/types.ts'
+import { u32le } from '../packet/bytes.ts'
 
 /*
  * The live-flow table. Flows live in typed arrays indexed by a flow id (a small integer), not in
@@ -33,38 +34,54 @@ export function tupleHash(p: PacketInfo, reverse: boolean): number {
     const b = p.buf
     const s = reverse ? p.dstOff : p.srcOff
     const d = reverse ? p.srcOff : p.dstOff
-    for (let i = 0; i < 16; i += 4) h = mix(h, b.readInt32LE(s + i))
-    for (let i = 0; i < 16; i += 4) h = mix(h, b.readInt32LE(d + i))
+    for (let i = 0; i < 16; i += 4) h = mix(h, u32le(b, s + i))
+    for (let i = 0; i < 16; i += 4) h = mix(h, u32le(b, d + i))
   }
   return h & 0x3fffffff
 }
 
-type Column = Int32Array | Uint8Array | Uint16Array | Uint32Array | Float64Array
+type Column = Int32Array | Uint32Array | Float64Array
 
+/** Fields of a flow's tuple in `key` (stride KEY): what `find` compares, in one cache line. */
+const KEY = 4
+const KIND_ICMP = 0 // (protocol | ipVersion << 8) << 16 | icmpType << 8 | icmpCode
+const PORTS = 1 // srcPort << 16 | dstPort
+const SRC4 = 2
+const DST4 = 3
+/** Counters and times in `num` (stride NUM). Times: microseconds since the epoch + the nanoseconds below. */
+const NUM = 6
+const PACKETS = 0
+const BYTES = 1
+const FIRST_US = 2
+const FIRST_SUB = 3
+const LAST_US = 4
+const LAST_SUB = 5
+/** Small per-flow fields in `meta` (stride META): TCP flags and passive discovery's notes. */
+const META = 4
+const FLAGS = 0
+const SERVICE = 1
+const ROLE = 2
+const INSPECT = 3
+
+const kindIcmp = (p: PacketInfo): number => ((((p.protocol | (p.ipVersion << 8)) << 16) | (p.icmpType << 8) | p.icmpCode) >>> 0)
+const ports = (src: number, dst: number): number => ((src << 16) | dst) >>> 0
+
+/**
+ * The table's fields are interleaved per flow (a flow's tuple in one array, its counters and
+ * times in another), so finding and counting a packet touches a few cache lines, not one per
+ * field. The accessors below are what the assembler and discovery use.
+ */
 export class FlowTable {
   size = 0
-  /** Tuple: protocol | ipVersion << 8, ports, ICMP type << 8 | code, IPv4 addresses. */
-  hash = new Int32Array(0)
-  kind = new Uint16Array(0)
-  srcPort = new Uint16Array(0)
-  dstPort = new Uint16Array(0)
-  icmp = new Uint16Array(0)
-  src4 = new Uint32Array(0)
-  dst4 = new Uint32Array(0)
+  /** Stride KEY: the tuple. */
+  private key = new Uint32Array(0)
+  /** Stride NUM: packets, bytes, first and last packet time. */
+  private num = new Float64Array(0)
+  /** Stride META: TCP flags OR'ed, linked service (-1 none), discovery role, payloads left to inspect. */
+  private meta = new Int32Array(0)
+  private hash = new Int32Array(0)
   /** IPv6 flows: 32 bytes per flow, source then destination address. */
   addr6 = Buffer.alloc(0)
-  tcpFlags = new Uint8Array(0)
-  packets = new Float64Array(0)
-  bytes = new Float64Array(0)
-  /** First and last packet: seconds since the epoch and nanoseconds within the second. */
-  firstSec = new Float64Array(0)
-  firstNs = new Uint32Array(0)
-  lastSec = new Float64Array(0)
-  lastNs = new Uint32Array(0)
-  /** Passive discovery's notes: linked service (-1 none), role, payloads still to inspect. */
-  service = new Int32Array(0)
-  role = new Uint8Array(0)
-  inspect = new Uint8Array(0)
   /** Creation-order list (and, for free ids, the free list through `newer`). */
   private older = new Int32Array(0)
   private newer = new Int32Array(0)
@@ -72,9 +89,10 @@ export class FlowTable {
   private newest = NO_FLOW
   private free = NO_FLOW
   private used = 0
-  /** The index: flow id + 1 per slot (0 = empty) and that flow's hash, power-of-two sized. */
-  private slots = new Int32Array(FIRST_CAPACITY * 2)
-  private slotHash = new Int32Array(FIRST_CAPACITY * 2)
+  private capacity = 0
+  /** The index, power-of-two sized: per slot, flow id + 1 (0 = empty) and that flow's hash. */
+  private slots = new Int32Array(FIRST_CAPACITY * 4)
+  private mask = FIRST_CAPACITY * 2 - 1
 
   /** `maxFlows` bounds the arrays: they start small and double up to it. */
   constructor(private readonly maxFlows: number) {
@@ -84,42 +102,42 @@ export class FlowTable {
   /** The live flow of the packet (reverse: of its replies), or NO_FLOW. */
   find(p: PacketInfo, hash: number, reverse: boolean): number {
     const slots = this.slots
-    const mask = slots.length - 1
+    const mask = this.mask
     for (let i = hash & mask; ; i = (i + 1) & mask) {
-      const s = slots[i]!
+      const s = slots[i * 2]!
       if (s === 0) return NO_FLOW
-      if (this.slotHash[i] === hash && this.matches(s - 1, p, reverse)) return s - 1
+      if (slots[i * 2 + 1] === hash && this.matches(s - 1, p, reverse)) return s - 1
     }
   }
 
-  /** A new flow for the packet's tuple, counters at zero and times at (sec, ns). */
-  add(p: PacketInfo, hash: number, sec: number, ns: number): number {
+  /** A new flow for the packet's tuple, counters at zero and times at `us` (+ `sub` ns). */
+  add(p: PacketInfo, hash: number, us: number, sub: number): number {
     let id = this.free
     if (id !== NO_FLOW) this.free = this.newer[id]!
     else {
-      if (this.used === this.hash.length) this.resize(Math.min(this.maxFlows, this.hash.length * 2))
+      if (this.used === this.capacity) this.resize(Math.min(this.maxFlows, this.capacity * 2))
       id = this.used++
     }
-    const v6 = p.ipVersion === 6
     this.hash[id] = hash
-    this.kind[id] = p.protocol | (p.ipVersion << 8)
-    this.srcPort[id] = p.srcPort
-    this.dstPort[id] = p.dstPort
-    this.icmp[id] = (p.icmpType << 8) | p.icmpCode
-    this.src4[id] = p.src4
-    this.dst4[id] = p.dst4
-    if (v6) {
+    const k = id * KEY
+    this.key[k + KIND_ICMP] = kindIcmp(p)
+    this.key[k + PORTS] = ports(p.srcPort, p.dstPort)
+    this.key[k + SRC4] = p.src4
+    this.key[k + DST4] = p.dst4
+    if (p.ipVersion === 6) {
       p.buf.copy(this.addr6, id * 32, p.srcOff, p.srcOff + 16)
       p.buf.copy(this.addr6, id * 32 + 16, p.dstOff, p.dstOff + 16)
     }
-    this.tcpFlags[id] = 0
-    this.packets[id] = 0
-    this.bytes[id] = 0
-    this.firstSec[id] = this.lastSec[id] = sec
-    this.firstNs[id] = this.lastNs[id] = ns
-    this.service[id] = -1
-    this.role[id] = 0
-    this.inspect[id] = 0
+    const n = id * NUM
+    this.num[n + PACKETS] = 0
+    this.num[n + BYTES] = 0
+    this.num[n + FIRST_US] = this.num[n + LAST_US] = us
+    this.num[n + FIRST_SUB] = this.num[n + LAST_SUB] = sub
+    const m = id * META
+    this.meta[m + FLAGS] = 0
+    this.meta[m + SERVICE] = -1
+    this.meta[m + ROLE] = 0
+    this.meta[m + INSPECT] = 0
     this.older[id] = this.newest
     this.newer[id] = NO_FLOW
     if (this.newest !== NO_FLOW) this.newer[this.newest] = id
@@ -127,25 +145,46 @@ export class FlowTable {
     this.newest = id
     this.size++
     this.place(id, hash)
-    if (this.size * 2 > this.slots.length) this.rehash(this.slots.length * 2)
+    if (this.size * 2 > this.mask + 1) this.rehash((this.mask + 1) * 2)
     return id
+  }
+
+  /** Counts one packet of `ipBytes` bytes and TCP `flags` at `us` (+ `sub` ns) in flow `id`. */
+  count(id: number, ipBytes: number, flags: number, us: number, sub: number): void {
+    const n = id * NUM
+    const num = this.num
+    num[n + PACKETS]! += 1
+    num[n + BYTES]! += ipBytes
+    this.meta[id * META + FLAGS]! |= flags
+    // Packets may come out of time order: a late one only widens the flow's span.
+    const last = num[n + LAST_US]!
+    if (us > last || (us === last && sub > num[n + LAST_SUB]!)) {
+      num[n + LAST_US] = us
+      num[n + LAST_SUB] = sub
+      return
+    }
+    const first = num[n + FIRST_US]!
+    if (us < first || (us === first && sub < num[n + FIRST_SUB]!)) {
+      num[n + FIRST_US] = us
+      num[n + FIRST_SUB] = sub
+    }
   }
 
   delete(id: number): void {
     const slots = this.slots
-    const mask = slots.length - 1
+    const mask = this.mask
     let i = this.hash[id]! & mask
-    while (slots[i] !== id + 1) i = (i + 1) & mask
+    while (slots[i * 2] !== id + 1) i = (i + 1) & mask
     // Backward-shift deletion: later entries of the probe run move up into the hole.
-    for (let j = (i + 1) & mask; slots[j] !== 0; j = (j + 1) & mask) {
-      const home = this.slotHash[j]! & mask
+    for (let j = (i + 1) & mask; slots[j * 2] !== 0; j = (j + 1) & mask) {
+      const home = slots[j * 2 + 1]! & mask
       if ((j > i && (home <= i || home > j)) || (j < i && home <= i && home > j)) {
-        slots[i] = slots[j]!
-        this.slotHash[i] = this.slotHash[j]!
+        slots[i * 2] = slots[j * 2]!
+        slots[i * 2 + 1] = slots[j * 2 + 1]!
         i = j
       }
     }
-    slots[i] = 0
+    slots[i * 2] = 0
     const older = this.older[id]!
     const newer = this.newer[id]!
     if (older !== NO_FLOW) this.newer[older] = newer
@@ -172,19 +211,76 @@ export class FlowTable {
   }
 
   isV6(id: number): boolean {
-    return this.kind[id]! >> 8 === 6
+    return this.key[id * KEY + KIND_ICMP]! >>> 24 === 6
   }
-
   protocol(id: number): number {
-    return this.kind[id]! & 0xff
+    return (this.key[id * KEY + KIND_ICMP]! >>> 16) & 0xff
+  }
+  icmpType(id: number): number {
+    return (this.key[id * KEY + KIND_ICMP]! >>> 8) & 0xff
+  }
+  icmpCode(id: number): number {
+    return this.key[id * KEY + KIND_ICMP]! & 0xff
+  }
+  srcPort(id: number): number {
+    return this.key[id * KEY + PORTS]! >>> 16
+  }
+  dstPort(id: number): number {
+    return this.key[id * KEY + PORTS]! & 0xffff
+  }
+  src4(id: number): number {
+    return this.key[id * KEY + SRC4]!
+  }
+  dst4(id: number): number {
+    return this.key[id * KEY + DST4]!
+  }
+  packets(id: number): number {
+    return this.num[id * NUM + PACKETS]!
+  }
+  bytes(id: number): number {
+    return this.num[id * NUM + BYTES]!
+  }
+  tcpFlags(id: number): number {
+    return this.meta[id * META + FLAGS]!
+  }
+  /** First and last packet, microseconds since the epoch. */
+  firstUs(id: number): number {
+    return this.num[id * NUM + FIRST_US]!
+  }
+  lastUs(id: number): number {
+    return this.num[id * NUM + LAST_US]!
+  }
+  /** First and last packet, milliseconds since the epoch (what `flows` stores). */
+  firstMs(id: number): number {
+    return Math.floor(this.num[id * NUM + FIRST_US]! / 1000)
+  }
+  lastMs(id: number): number {
+    return Math.floor(this.num[id * NUM + LAST_US]! / 1000)
+  }
+  /** Passive discovery's notes on the flow: linked service (-1 none), role, payloads left to inspect. */
+  service(id: number): number {
+    return this.meta[id * META + SERVICE]!
+  }
+  role(id: number): number {
+    return this.meta[id * META + ROLE]!
+  }
+  inspectLeft(id: number): number {
+    return this.meta[id * META + INSPECT]!
+  }
+  note(id: number, service: number, role: number, inspect: number): void {
+    const m = id * META
+    this.meta[m + SERVICE] = service
+    this.meta[m + ROLE] = role
+    this.meta[m + INSPECT] = inspect
   }
 
   private matches(id: number, p: PacketInfo, reverse: boolean): boolean {
-    if (this.kind[id] !== (p.protocol | (p.ipVersion << 8))) return false
+    const key = this.key
+    const k = id * KEY
     if (reverse) {
-      if (this.srcPort[id] !== p.dstPort || this.dstPort[id] !== p.srcPort || this.icmp[id] !== 0) return false
-    } else if (this.srcPort[id] !== p.srcPort || this.dstPort[id] !== p.dstPort || this.icmp[id] !== ((p.icmpType << 8) | p.icmpCode)) return false
-    if (p.ipVersion === 4) return reverse ? this.src4[id] === p.dst4 && this.dst4[id] === p.src4 : this.src4[id] === p.src4 && this.dst4[id] === p.dst4
+      if (key[k + KIND_ICMP] !== (((p.protocol | (p.ipVersion << 8)) << 16) >>> 0) || key[k + PORTS] !== ports(p.dstPort, p.srcPort)) return false
+    } else if (key[k + KIND_ICMP] !== kindIcmp(p) || key[k + PORTS] !== ports(p.srcPort, p.dstPort)) return false
+    if (p.ipVersion === 4) return reverse ? key[k + SRC4] === p.dst4 && key[k + DST4] === p.src4 : key[k + SRC4] === p.src4 && key[k + DST4] === p.dst4
     const at = id * 32
     return reverse
       ? this.sameAddr(at, p.buf, p.dstOff) && this.sameAddr(at + 16, p.buf, p.srcOff)
@@ -199,47 +295,35 @@ export class FlowTable {
 
   private place(id: number, hash: number): void {
     const slots = this.slots
-    const mask = slots.length - 1
+    const mask = this.mask
     let i = hash & mask
-    while (slots[i] !== 0) i = (i + 1) & mask
-    slots[i] = id + 1
-    this.slotHash[i] = hash
+    while (slots[i * 2] !== 0) i = (i + 1) & mask
+    slots[i * 2] = id + 1
+    slots[i * 2 + 1] = hash
   }
 
   private rehash(size: number): void {
-    this.slots = new Int32Array(size)
-    this.slotHash = new Int32Array(size)
+    this.slots = new Int32Array(size * 2)
+    this.mask = size - 1
     this.each((id) => this.place(id, this.hash[id]!))
   }
 
   /** Grows every per-flow array to `n` flows, keeping the contents. */
   private resize(n: number): void {
-    const grow = <T extends Column>(a: T, width = 1): T => {
-      const b = new (a.constructor as new (n: number) => T)(n * width)
+    const grow = <T extends Column>(a: T, stride: number): T => {
+      const b = new (a.constructor as new (n: number) => T)(n * stride)
       b.set(a)
       return b
     }
-    this.hash = grow(this.hash)
-    this.kind = grow(this.kind)
-    this.srcPort = grow(this.srcPort)
-    this.dstPort = grow(this.dstPort)
-    this.icmp = grow(this.icmp)
-    this.src4 = grow(this.src4)
-    this.dst4 = grow(this.dst4)
+    this.key = grow(this.key, KEY)
+    this.num = grow(this.num, NUM)
+    this.meta = grow(this.meta, META)
+    this.hash = grow(this.hash, 1)
+    this.older = grow(this.older, 1)
+    this.newer = grow(this.newer, 1)
     const addr6 = Buffer.alloc(n * 32)
     this.addr6.copy(addr6)
     this.addr6 = addr6
-    this.tcpFlags = grow(this.tcpFlags)
-    this.packets = grow(this.packets)
-    this.bytes = grow(this.bytes)
-    this.firstSec = grow(this.firstSec)
-    this.firstNs = grow(this.firstNs)
-    this.lastSec = grow(this.lastSec)
-    this.lastNs = grow(this.lastNs)
-    this.service = grow(this.service)
-    this.role = grow(this.role)
-    this.inspect = grow(this.inspect)
-    this.older = grow(this.older)
-    this.newer = grow(this.newer)
+    this.capacity = n
   }
 }

@@ -1,4 +1,5 @@
 import type { DecodeError, PacketInfo } from './types.ts'
+import { u16be } from './bytes.ts'
 
 const HOP_BY_HOP = 0
 const ROUTING = 43
@@ -17,7 +18,7 @@ const MOBILITY = 135
 export function decodeIpv6(buf: Buffer, off: number, end: number, out: PacketInfo): number | DecodeError {
   if (end - off < 40) return 'truncated_packet'
   if (buf[off]! >> 4 !== 6) return 'bad_ip_header'
-  const plen = buf.readUInt16BE(off + 4)
+  const plen = u16be(buf, off + 4)
   out.ipVersion = 6
   out.ipBytes = plen + 40
   out.fragment = false
@@ -33,7 +34,7 @@ export function decodeIpv6(buf: Buffer, off: number, end: number, out: PacketInf
     const following = buf[p]!
     if (next === FRAGMENT) {
       p += 8
-      if ((buf.readUInt16BE(p - 6) & 0xfff8) !== 0) {
+      if ((u16be(buf, p - 6) & 0xfff8) !== 0) {
         out.fragment = true
         next = following
         break

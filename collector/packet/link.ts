@@ -1,3 +1,5 @@
+import { u16be, u32be, u32le } from './bytes.ts'
+
 /** Link types we decode (LINKTYPE_* values from tcpdump.org/linktypes.html). */
 export const LINKTYPE = {
   NULL: 0,
@@ -46,8 +48,8 @@ export function findNetwork(linkType: number, buf: Buffer, off: number, end: num
     case LINKTYPE.NULL:
     case LINKTYPE.LOOP: {
       if (end - off < 4) return LINK_TRUNCATED
-      let family = buf.readUInt32LE(off)
-      if (family > 0xffff) family = buf.readUInt32BE(off)
+      let family = u32le(buf, off)
+      if (family > 0xffff) family = u32be(buf, off)
       // AF_INET is 2 everywhere; AF_INET6 is 10 (Linux), 24 (NetBSD/OpenBSD), 28 (FreeBSD), 30 (macOS).
       if (family === 2) return at(off + 4, end, 4, out)
       if (family === 10 || family === 24 || family === 28 || family === 30) return at(off + 4, end, 6, out)
@@ -59,11 +61,11 @@ export function findNetwork(linkType: number, buf: Buffer, off: number, end: num
 }
 
 function ethertype(buf: Buffer, typeOff: number, next: number, end: number, out: { offset: number }): number {
-  let type = buf.readUInt16BE(typeOff)
+  let type = u16be(buf, typeOff)
   // 802.1Q, 802.1ad and the pre-standard QinQ ethertypes: 4 bytes each, any depth.
   while (type === 0x8100 || type === 0x88a8 || type === 0x9100 || type === 0x9200) {
     if (next + 4 > end) return LINK_TRUNCATED
-    type = buf.readUInt16BE(next + 2)
+    type = u16be(buf, next + 2)
     next += 4
   }
   if (type === ETHERTYPE_IPV4) return at(next, end, 4, out)

@@ -1,4 +1,5 @@
 import type { DecodeError, PacketInfo } from './types.ts'
+import { u16be } from './bytes.ts'
 
 export const PROTO = { ICMP: 1, TCP: 6, UDP: 17, ICMPV6: 58, SCTP: 132, UDPLITE: 136 } as const
 
@@ -22,8 +23,8 @@ export function decodeTransport(buf: Buffer, end: number, out: PacketInfo): Deco
       if (p + 20 > end) return 'truncated_packet'
       const dataOff = (buf[p + 12]! >> 4) * 4
       if (dataOff < 20) return 'bad_transport_header'
-      out.srcPort = buf.readUInt16BE(p)
-      out.dstPort = buf.readUInt16BE(p + 2)
+      out.srcPort = u16be(buf, p)
+      out.dstPort = u16be(buf, p + 2)
       out.tcpFlags = buf[p + 13]!
       out.payloadOff = p + dataOff
       out.payloadLen = end > p + dataOff ? end - p - dataOff : 0
@@ -32,15 +33,15 @@ export function decodeTransport(buf: Buffer, end: number, out: PacketInfo): Deco
     case PROTO.UDP:
     case PROTO.UDPLITE:
       if (p + 8 > end) return 'truncated_packet'
-      out.srcPort = buf.readUInt16BE(p)
-      out.dstPort = buf.readUInt16BE(p + 2)
+      out.srcPort = u16be(buf, p)
+      out.dstPort = u16be(buf, p + 2)
       out.payloadOff = p + 8
       out.payloadLen = end - p - 8
       return null
     case PROTO.SCTP:
       if (p + 4 > end) return 'truncated_packet'
-      out.srcPort = buf.readUInt16BE(p)
-      out.dstPort = buf.readUInt16BE(p + 2)
+      out.srcPort = u16be(buf, p)
+      out.dstPort = u16be(buf, p + 2)
       return null
     case PROTO.ICMP:
     case PROTO.ICMPV6:

@@ -1,5 +1,6 @@
 import { ChunkedReader } from './chunked.ts'
 import { MAX_PACKET, type CaptureFormat, type PacketSink, type RawPacket } from './types.ts'
+import { u32 } from '../packet/bytes.ts'
 
 const FILE_HEADER = 24
 
@@ -46,7 +47,7 @@ export class ClassicPcapReader extends ChunkedReader {
         this.need = FILE_HEADER
         return 0
       }
-      const raw = this.le ? buf.readUInt32LE(20) : buf.readUInt32BE(20)
+      const raw = u32(buf, 20, this.le)
       // The upper bits carry FCS length information; the link type is the low 16 bits.
       this.linkType = raw & 0xffff
       this.packet.linkType = this.linkType
@@ -59,10 +60,10 @@ export class ClassicPcapReader extends ChunkedReader {
     const p = this.packet
     p.buf = buf
     while (o + hdr <= end) {
-      const sec = le ? buf.readUInt32LE(o) : buf.readUInt32BE(o)
-      const frac = le ? buf.readUInt32LE(o + 4) : buf.readUInt32BE(o + 4)
-      const capLen = le ? buf.readUInt32LE(o + 8) : buf.readUInt32BE(o + 8)
-      const origLen = le ? buf.readUInt32LE(o + 12) : buf.readUInt32BE(o + 12)
+      const sec = u32(buf, o, le)
+      const frac = u32(buf, o + 4, le)
+      const capLen = u32(buf, o + 8, le)
+      const origLen = u32(buf, o + 12, le)
       if (capLen > MAX_PACKET) {
         this.stop('bad_record_length')
         return end

@@ -1,6 +1,7 @@
 import { ChunkedReader } from './chunked.ts'
 import { MICROSECONDS, resolutionFromOption, toSecNs, type TsResolution } from './timestamp.ts'
 import { MAX_BLOCK, MAX_PACKET, type PacketSink, type RawPacket } from './types.ts'
+import { u16, u32, u32le } from '../packet/bytes.ts'
 
 export const PCAPNG_MAGIC = 0x0a0d0d0a
 const BYTE_ORDER_MAGIC = 0x1a2b3c4d
@@ -41,9 +42,9 @@ export class PcapngReader extends ChunkedReader {
     this.packet.buf = buf
     while (o + 12 <= end) {
       let le = this.le
-      const type = le ? buf.readUInt32LE(o) : buf.readUInt32BE(o)
+      const type = u32(buf, o, le)
       if (type === PCAPNG_MAGIC) {
-        const bom = buf.readUInt32LE(o + 8)
+        const bom = u32le(buf, o + 8)
         if (bom === BYTE_ORDER_MAGIC) le = true
         else if (bom === 0x4d3c2b1a) le = false
         else {
@@ -54,7 +55,7 @@ export class PcapngReader extends ChunkedReader {
         this.stop('bad_file_header')
         return end
       }
-      const len = le ? buf.readUInt32LE(o + 4) : buf.readUInt32BE(o + 4)
+      const len = u32(buf, o + 4, le)
       if (len < 12 || (len & 3) !== 0 || len > MAX_BLOCK) {
         this.stop('bad_block_length')
         return end
@@ -63,7 +64,7 @@ export class PcapngReader extends ChunkedReader {
         this.need = len
         return o
       }
-      if ((le ? buf.readUInt32LE(o + len - 4) : buf.readUInt32BE(o + len - 4)) !== len) {
+      if ((u32(buf, o + len - 4, le)) !== len) {
         this.stop('bad_block_length')
         return end
       }
@@ -81,18 +82,18 @@ export class PcapngReader extends ChunkedReader {
   }
 
   private u32(buf: Buffer, o: number): number {
-    return this.le ? buf.readUInt32LE(o) : buf.readUInt32BE(o)
+    return u32(buf, o, this.le)
   }
 
   private interfaceBlock(buf: Buffer, o: number, len: number): void {
     if (len < 20) return this.count('bad_block')
-    const linkType = this.le ? buf.readUInt16LE(o + 8) : buf.readUInt16BE(o + 8)
+    const linkType = u16(buf, o + 8, this.le)
     const iface: Interface = { linkType, res: MICROSECONDS, offsetSec: 0 }
     let p = o + 16
     const optEnd = o + len - 4
     while (p + 4 <= optEnd) {
-      const code = this.le ? buf.readUInt16LE(p) : buf.readUInt16BE(p)
-      const olen = this.le ? buf.readUInt16LE(p + 2) : buf.readUInt16BE(p + 2)
+      const code = u16(buf, p, this.le)
+      const olen = u16(buf, p + 2, this.le)
       if (code === 0 || p + 4 + olen > optEnd) break
       if (code === 9 && olen >= 1) iface.res = resolutionFromOption(buf[p + 4]!)
       else if (code === 14 && olen >= 8) {
@@ -106,7 +107,7 @@ export class PcapngReader extends ChunkedReader {
 
   private packetBlock(buf: Buffer, o: number, len: number, type: number): void {
     if (len < 32) return this.count('bad_block')
-    const id = type === EPB ? this.u32(buf, o + 8) : this.le ? buf.readUInt16LE(o + 8) : buf.readUInt16BE(o + 8)
+    const id = type === EPB ? this.u32(buf, o + 8) : u16(buf, o + 8, this.le)
     const capLen = this.u32(buf, o + 20)
     if (28 + capLen > len - 4) return this.count('bad_block')
     const iface = this.interfaces[id]

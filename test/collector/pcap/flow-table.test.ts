@@ -39,8 +39,8 @@ describe('flow table', () => {
     // Freed ids are used again, and a reused id carries only its new flow.
     const again = table.add(packets[0]!, 7, 5, 0)
     expect([flows[0], flows[3], flows[5]]).toContain(again)
-    expect(table.packets[again]).toBe(0)
-    expect(table.firstSec[again]).toBe(5)
+    expect(table.packets(again)).toBe(0)
+    expect(table.firstUs(again)).toBe(5)
     expect(table.find(packets[0]!, 7, false)).toBe(again)
     table.each((id) => table.delete(id))
     expect(table.size).toBe(0)
