@@ -1,11 +1,11 @@
 import { createHash, randomUUID } from 'node:crypto'
-import { createReadStream } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import { basename } from 'node:path'
 import type { ClickHouseClient } from '@clickhouse/client'
 import type { Logger } from '../../core/logger.ts'
 import { loadSql } from '../../sql/queries.ts'
 import type { FlowColumns } from '../flows/columns.ts'
+import { fileChunks } from '../pcap/file.ts'
 import type { WriterStats } from '../writer/index.ts'
 import { analyseCapture, type CaptureSummary, type SkipReason } from './index.ts'
 
@@ -68,7 +68,7 @@ export class ImportWriteError extends Error {
 /** Hex SHA-256 of a file's bytes, streamed. */
 export async function sha256File(path: string): Promise<string> {
   const hash = createHash('sha256')
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer)
+  for await (const chunk of fileChunks(path)) hash.update(chunk)
   return hash.digest('hex')
 }
 
@@ -124,7 +124,7 @@ export async function importCaptureFile(
   await record({ status: 'running' })
   let summary: CaptureSummary
   try {
-    summary = await analyseCapture(createReadStream(path, { highWaterMark: 1 << 20 }), {
+    summary = await analyseCapture(fileChunks(path), {
       sensor: options.sensor,
       activeTimeoutMs: options.activeTimeoutMs,
       idleTimeoutMs: options.idleTimeoutMs,

@@ -123,6 +123,8 @@ export async function analyseCapture(input: Readable | AsyncIterable<Buffer>, op
   }
   reader.end()
   if (reader.stats.stoppedBy && 'destroy' in input && typeof input.destroy === 'function') input.destroy()
+  // An async generator (fileChunks) left early closes its file when told to return.
+  await (input as { return?: () => Promise<unknown> }).return?.()
   // The flows still live go out a batch at a time: a million of them must not sit in one batch.
   while (assembler.flush(batchSize)) await emit()
   await emit()

@@ -77,12 +77,12 @@ export function createFlowAssembler(config: FlowAssemblerConfig): FlowAssembler 
   const clock = { us: -Infinity, nextSweepUs: -Infinity }
   const stats: FlowAssemblerStats = { created: 0, exported: 0, idle: 0, active: 0, tcpEnd: 0, forced: 0, flushed: 0 }
 
-  const exportFlow = (id: number, reason: Exclude<keyof FlowAssemblerStats, 'created' | 'exported'>): void => {
+  /** Exports flow `id`; the caller counts why (a property per reason, not a keyed update per flow). */
+  const exportFlow = (id: number): void => {
     onEnd?.(id)
     writeRow(id)
     t.delete(id)
     stats.exported++
-    stats[reason]++
   }
 
   /** Appends flow `id` to `out` as a `flows` row. */
@@ -118,14 +118,20 @@ export function createFlowAssembler(config: FlowAssemblerConfig): FlowAssembler 
   const ending = { id: NO_FLOW }
   const settle = (): void => {
     if (ending.id === NO_FLOW) return
-    exportFlow(ending.id, 'tcpEnd')
+    exportFlow(ending.id)
+    stats.tcpEnd++
     ending.id = NO_FLOW
   }
 
   const sweep = (): void => {
     t.each((id) => {
-      if (clock.us - t.lastUs(id) > idleUs) exportFlow(id, 'idle')
-      else if (clock.us - t.firstUs(id) > activeUs) exportFlow(id, 'active')
+      if (clock.us - t.lastUs(id) > idleUs) {
+        exportFlow(id)
+        stats.idle++
+      } else if (clock.us - t.firstUs(id) > activeUs) {
+        exportFlow(id)
+        stats.active++
+      }
     })
   }
 
@@ -144,11 +150,16 @@ export function createFlowAssembler(config: FlowAssemblerConfig): FlowAssembler 
       const hash = tupleHash(p, false)
       let id = t.find(p, hash, false)
       if (id !== NO_FLOW) {
-        if (us - t.lastUs(id) > idleUs) exportFlow(id, 'idle')
-        else if (us - t.firstUs(id) > activeUs) exportFlow(id, 'active')
-        else return count(id, p, us, sub)
+        const idle = us - t.lastUs(id) > idleUs
+        if (!idle && us - t.firstUs(id) <= activeUs) return count(id, p, us, sub)
+        exportFlow(id)
+        if (idle) stats.idle++
+        else stats.active++
       }
-      if (t.size >= maxFlows) exportFlow(t.first(), 'forced')
+      if (t.size >= maxFlows) {
+        exportFlow(t.first())
+        stats.forced++
+      }
       id = t.add(p, hash, us, sub)
       stats.created++
       return count(id, p, us, sub)
@@ -171,7 +182,10 @@ export function createFlowAssembler(config: FlowAssemblerConfig): FlowAssembler 
     },
     flush(limit = Infinity) {
       settle()
-      for (let n = 0; n < limit && t.size > 0; n++) exportFlow(t.first(), 'flushed')
+      for (let n = 0; n < limit && t.size > 0; n++) {
+        exportFlow(t.first())
+        stats.flushed++
+      }
       return t.size > 0
     },
     get live() {

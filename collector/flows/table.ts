@@ -14,7 +14,8 @@ import { u32le } from '../packet/bytes.ts'
 export const NO_FLOW = -1
 const ICMP = 1
 const ICMPV6 = 58
-const FIRST_CAPACITY = 4096
+/** Flows the arrays hold at first (about 6 MB); they double from there up to maxFlows. */
+const FIRST_CAPACITY = 65_536
 
 function mix(h: number, v: number): number {
   h = Math.imul(h ^ v, 0x9e3779b1)

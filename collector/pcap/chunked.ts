@@ -16,6 +16,7 @@ export abstract class ChunkedReader implements CaptureReader {
     this.stats = { format, linkTypes: [], records: 0, errors: {}, stoppedBy: null, sections: 0 }
   }
 
+  /** Parses what `chunk` completes. Keeps no reference to `chunk` afterwards: the caller may reuse its memory. */
   push(chunk: Buffer): void {
     if (this.stats.stoppedBy || chunk.length === 0) return
     // A record spans the boundary: complete it from the head of this chunk (what `need` says it
@@ -23,10 +24,14 @@ export abstract class ChunkedReader implements CaptureReader {
     while (this.partsLen > 0) {
       const lacking = this.need - this.partsLen
       const take = lacking > 0 ? Math.min(lacking, chunk.length) : chunk.length
-      this.parts.push(chunk.subarray(0, take))
-      this.partsLen += take
+      const head = chunk.subarray(0, take)
       chunk = chunk.subarray(take)
-      if (this.partsLen < this.need) return
+      this.partsLen += take
+      if (this.partsLen < this.need) {
+        this.parts.push(Buffer.from(head))
+        return
+      }
+      this.parts.push(head)
       const joined = Buffer.concat(this.parts, this.partsLen)
       this.parts = []
       this.partsLen = 0
@@ -43,7 +48,7 @@ export abstract class ChunkedReader implements CaptureReader {
     this.need = 0
     const used = this.parse(chunk)
     if (used < chunk.length && !this.stats.stoppedBy) {
-      this.parts = [chunk.subarray(used)]
+      this.parts = [Buffer.from(chunk.subarray(used))]
       this.partsLen = chunk.length - used
     }
   }

@@ -24,16 +24,20 @@ export async function openCapture(input: AsyncIterable<Buffer | string>, sink: P
   if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) {
     compressed = true
     const gunzip = createGunzip()
-    const source = Readable.from(prepend(head, rest))
+    // zlib keeps its input beyond one step, and a chunk's memory may be reused (fileChunks): copy.
+    const source = Readable.from(copies(prepend(head, rest)))
     source.on('error', (err) => gunzip.destroy(err))
     ;({ head, rest } = await peek(source.pipe(gunzip), 4))
   }
-  if (head.length < 4) throw new NotACaptureError(head.toString('hex'))
-  const magic = head.readUInt32LE(0)
+  const magic = head.length >= 4 ? head.readUInt32LE(0) : -1
   let reader: CaptureReader
   if (CLASSIC_MAGICS.has(magic)) reader = new ClassicPcapReader(magic, sink)
   else if (magic === PCAPNG_MAGIC) reader = new PcapngReader(sink)
-  else throw new NotACaptureError(head.subarray(0, 4).toString('hex'))
+  else {
+    // Let the input go (a file it reads is closed) before saying what is wrong.
+    await rest.return?.()
+    throw new NotACaptureError(head.subarray(0, 4).toString('hex'))
+  }
   return { reader, chunks: prepend(head, rest), compressed }
 }
 
@@ -59,11 +63,20 @@ async function peek(input: AsyncIterable<Buffer>, n: number): Promise<{ head: Bu
   return { head: parts.length === 1 ? parts[0]! : Buffer.concat(parts, len), rest }
 }
 
+async function* copies(input: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  for await (const chunk of input) yield Buffer.from(chunk)
+}
+
 async function* prepend(head: Buffer, rest: AsyncIterator<Buffer>): AsyncGenerator<Buffer> {
-  if (head.length > 0) yield head
-  while (true) {
-    const next = await rest.next()
-    if (next.done) return
-    yield next.value
+  try {
+    if (head.length > 0) yield head
+    while (true) {
+      const next = await rest.next()
+      if (next.done) return
+      yield next.value
+    }
+  } finally {
+    // Left early (a corrupt capture, an error): the input's own clean-up runs (a file is closed).
+    await rest.return?.()
   }
 }
