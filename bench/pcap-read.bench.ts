@@ -7,10 +7,20 @@
 import { spawn, spawnSync } from 'node:child_process'
 import { mkdtempSync, openSync, closeSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs'
 import { createServer } from 'node:net'
-import { tmpdir } from 'node:os'
+import { availableParallelism, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { analyseCapture } from '../collector/capture/index.ts'
 import { fileChunks, openCapture } from '../collector/pcap/index.ts'
+
+// "On one core": both analysers are pinned to the same single CPU (taskset), so neither gains
+// from helper threads (Node's garbage collector and file reads run beside the main thread).
+if (!process.env.HOLOWATCH_BENCH_PINNED && spawnSync('sh', ['-c', 'command -v taskset']).status === 0) {
+  const cpu = String(availableParallelism() - 1)
+  const run = spawnSync('taskset', ['-c', cpu, process.execPath, ...process.execArgv, ...process.argv.slice(1)], {
+    stdio: 'inherit', env: { ...process.env, HOLOWATCH_BENCH_PINNED: cpu },
+  })
+  process.exit(run.status ?? 1)
+}
 
 const CONNECTIONS = 120_000
 const STEPS = 10 // packets per connection: handshake, request, response, data, FIN/ACK
@@ -22,7 +32,7 @@ const file = join(dir, 'synthetic.pcap')
 writeSynthetic(file)
 const size = statSync(file).size
 
-const ROUNDS = Number(process.env.ROUNDS ?? 5)
+const ROUNDS = Number(process.env.ROUNDS ?? 7)
 const rows: string[][] = [['stage', 'seconds', 'CPU s', 'packets/s', 'MB/s', 'flows', 'services']]
 const row = (stage: string, seconds: number, cpu: number, flows = '', services = '') =>
   rows.push([stage, seconds.toFixed(3), cpu.toFixed(3), Math.round(PACKETS / seconds).toLocaleString('en'), (size / 1e6 / seconds).toFixed(1), flows, services])
@@ -78,6 +88,8 @@ for (let round = 1; round <= ROUNDS; round++) {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 console.log(`synthetic capture: ${PACKETS.toLocaleString('en')} packets, ${(size / 1e6).toFixed(1)} MB, ${CONNECTIONS.toLocaleString('en')} TCP connections; ${ROUNDS} rounds`)
+const pinned = process.env.HOLOWATCH_BENCH_PINNED
+console.log(pinned ? `both pinned to CPU ${pinned} (one core)` : 'not pinned (taskset missing): helper threads may use other cores')
 const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)))
 for (const r of rows) console.log(r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  '))
 const rate = (seconds: number) => `${(PACKETS / seconds / 1e6).toFixed(2)}M packets/s`

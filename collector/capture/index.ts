@@ -130,6 +130,7 @@ export async function analyseCapture(input: Readable | AsyncIterable<Buffer>, op
   await emit()
   options.onProgress?.(bytesRead, packets)
 
+  assembler.release()
   const discovered = discovery.services()
   return {
     format: reader.stats.format,

@@ -95,9 +95,25 @@ export class FlowTable {
   private slots = new Int32Array(FIRST_CAPACITY * 4)
   private mask = FIRST_CAPACITY * 2 - 1
 
+  private v6 = false
+
   /** `maxFlows` bounds the arrays: they start small and double up to it. */
-  constructor(private readonly maxFlows: number) {
+  constructor(private maxFlows: number) {
     this.resize(Math.min(FIRST_CAPACITY, maxFlows))
+  }
+
+  /** Flows the arrays hold now (without growing). */
+  get room(): number {
+    return this.capacity
+  }
+
+  /** Empties the table for another capture, keeping its memory (up to `maxFlows` from now on). */
+  reset(maxFlows: number): void {
+    this.maxFlows = Math.max(maxFlows, 1)
+    this.size = 0
+    this.oldest = this.newest = this.free = NO_FLOW
+    this.used = 0
+    this.slots.fill(0)
   }
 
   /** The live flow of the packet (reverse: of its replies), or NO_FLOW. */
@@ -126,6 +142,7 @@ export class FlowTable {
     this.key[k + SRC4] = p.src4
     this.key[k + DST4] = p.dst4
     if (p.ipVersion === 6) {
+      this.v6 = true
       p.buf.copy(this.addr6, id * 32, p.srcOff, p.srcOff + 16)
       p.buf.copy(this.addr6, id * 32 + 16, p.dstOff, p.dstOff + 16)
     }
@@ -322,8 +339,9 @@ export class FlowTable {
     this.hash = grow(this.hash, 1)
     this.older = grow(this.older, 1)
     this.newer = grow(this.newer, 1)
+    // Left untouched while no IPv6 flow came: its pages are never faulted in.
     const addr6 = Buffer.alloc(n * 32)
-    this.addr6.copy(addr6)
+    if (this.v6) this.addr6.copy(addr6)
     this.addr6 = addr6
     this.capacity = n
   }
