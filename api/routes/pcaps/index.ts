@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto'
 import { createWriteStream } from 'node:fs'
 import { mkdir, rm } from 'node:fs/promises'
-import { join } from 'node:path'
+import { basename, join } from 'node:path'
 import type { Readable } from 'node:stream'
+import multipart from '@fastify/multipart'
 import type { FastifyInstance } from 'fastify'
 import type { Static } from 'typebox'
 import { NotACaptureError } from '../../../collector/capture/index.ts'
@@ -14,8 +15,9 @@ import { requireRole } from '../attacks/access.ts'
 import { CAPTURE_TYPES, ImportReportSchema, UploadQuery } from './schemas.ts'
 
 /**
- * POST /pcaps: a sensor (or an admin) uploads one capture as the raw request body — pcap, pcapng
- * or either gzipped — and gets the import summary. The body is streamed to a temporary file
+ * POST /pcaps: a sensor (or an admin) uploads one capture — pcap, pcapng or either gzipped — as
+ * the raw request body or as the one file of a multipart form (`curl -F file=@x.pcap`), and gets
+ * the import summary. The body is streamed to a temporary file
  * under the data directory (never held in memory) with the size limit HOLOWATCH_PCAP_UPLOAD_MAX_MB
  * enforced while it arrives, then imported like `holowatch import-pcap` does it: idempotent by
  * SHA-256, so a sensor retrying an upload never doubles its flows.
@@ -29,6 +31,8 @@ export default async function pcapRoutes(app: FastifyInstance) {
 
   // The body stays a stream: the route reads it. Fastify's bodyLimit does not apply to it.
   app.addContentTypeParser([...CAPTURE_TYPES], (_request, payload, done) => done(null, payload))
+  // A form carries one file (its part is streamed the same way) and nothing else of size.
+  await app.register(multipart, { limits: { files: 1, fields: 4, parts: 5, fieldSize: 1024, fileSize: maxBytes } })
 
   app.post<{ Querystring: Static<typeof UploadQuery> }>(
     '/pcaps',
@@ -37,7 +41,7 @@ export default async function pcapRoutes(app: FastifyInstance) {
         tags: ['pcaps'],
         summary: 'Upload a capture (pcap, pcapng, gzip) to import its flows and services',
         querystring: UploadQuery,
-        consumes: [...CAPTURE_TYPES],
+        consumes: [...CAPTURE_TYPES, 'multipart/form-data'],
         response: { 200: ImportReportSchema, 201: ImportReportSchema },
       },
     },
@@ -47,18 +51,31 @@ export default async function pcapRoutes(app: FastifyInstance) {
       if (caller.role === 'sensor' && request.query.sensor && request.query.sensor !== sensor) {
         throw new ApiError('forbidden', `a sensor token records its own name (${sensor}), not ${request.query.sensor}`)
       }
+      const form = request.isMultipart()
+      // A form's boundaries and headers add a little to the file itself.
       const declared = Number(request.headers['content-length'] ?? NaN)
-      if (declared > maxBytes) throw new ApiError('payload_too_large', `the capture is ${declared} bytes; the limit is ${maxBytes} (HOLOWATCH_PCAP_UPLOAD_MAX_MB)`)
+      if (declared > maxBytes + (form ? FORM_OVERHEAD : 0)) {
+        reply.header('connection', 'close')
+        throw new ApiError('payload_too_large', `the capture is ${declared} bytes; the limit is ${maxBytes} (HOLOWATCH_PCAP_UPLOAD_MAX_MB)`)
+      }
       const type = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase()
-      if (!(CAPTURE_TYPES as readonly string[]).includes(type) || !isStream(request.body)) {
-        throw new ApiError('unsupported_media_type', `send the capture file itself as the body, with Content-Type ${CAPTURE_TYPES.join(', ')}`)
+      if (!form && (!(CAPTURE_TYPES as readonly string[]).includes(type) || !isStream(request.body))) {
+        throw new ApiError('unsupported_media_type', `send the capture file itself as the body, with Content-Type ${CAPTURE_TYPES.join(', ')}, or as the file of a multipart/form-data form`)
       }
 
       await mkdir(uploads, { recursive: true })
       const path = join(uploads, `${randomUUID()}.upload`)
       try {
-        await receive(request.body, path, maxBytes)
-        const report = await importer.importFile(path, { sensor, origin: 'api', force: request.query.force, fileName: request.query.name ?? 'upload' })
+        let fileName = request.query.name
+        if (form) {
+          const part = await request.file()
+          if (!part) throw new ApiError('bad_request', 'the form has no file: send the capture as its one file field')
+          await receive(part.file, path, maxBytes)
+          // The form's own limit cuts the file at maxBytes and says so.
+          if (part.file.truncated) throw new ApiError('payload_too_large', `the capture passed the limit of ${maxBytes} bytes (HOLOWATCH_PCAP_UPLOAD_MAX_MB)`)
+          fileName ??= part.filename ? basename(part.filename).slice(0, 255) : undefined
+        } else await receive(request.body as Readable, path, maxBytes)
+        const report = await importer.importFile(path, { sensor, origin: 'api', force: request.query.force, fileName: fileName || 'upload' })
         if (report.status === 'in_progress') throw new ApiError('conflict', `the same content is being imported right now (import ${report.id}); ask again when it is done`)
         reply.code(report.status === 'imported' ? 201 : 200)
         return report
@@ -107,6 +124,9 @@ async function receive(body: Readable, path: string, maxBytes: number): Promise<
     await new Promise<void>((resolve) => out.end(resolve))
   }
 }
+
+/** Bytes a multipart form may add around the file (boundaries, part headers, a few small fields). */
+const FORM_OVERHEAD = 64 * 1024
 
 function isStream(body: unknown): body is Readable {
   return typeof (body as Readable | null)?.pipe === 'function'
