@@ -14,6 +14,7 @@ import { fileChunks, openCapture } from '../collector/pcap/index.ts'
 
 // "On one core": both analysers are pinned to the same single CPU (taskset), so neither gains
 // from helper threads (Node's garbage collector and file reads run beside the main thread).
+// HOLOWATCH_BENCH_PINNED=no runs them unpinned.
 if (!process.env.HOLOWATCH_BENCH_PINNED && spawnSync('sh', ['-c', 'command -v taskset']).status === 0) {
   const cpu = String(availableParallelism() - 1)
   const run = spawnSync('taskset', ['-c', cpu, process.execPath, ...process.execArgv, ...process.argv.slice(1)], {
@@ -93,7 +94,7 @@ for (let round = 1; round <= ROUNDS; round++) {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 console.log(`synthetic capture: ${PACKETS.toLocaleString('en')} packets, ${(size / 1e6).toFixed(1)} MB, ${CONNECTIONS.toLocaleString('en')} TCP connections; ${ROUNDS} rounds`)
 const pinned = process.env.HOLOWATCH_BENCH_PINNED
-console.log(pinned ? `both pinned to CPU ${pinned} (one core)` : 'not pinned (taskset missing): helper threads may use other cores')
+console.log(pinned && pinned !== 'no' ? `both pinned to CPU ${pinned} (one core)` : 'not pinned: helper threads may use other cores')
 const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)))
 for (const r of rows) console.log(r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  '))
 const rate = (seconds: number) => `${(PACKETS / seconds / 1e6).toFixed(2)}M packets/s`
@@ -169,7 +170,7 @@ function writeSynthetic(path: string): void {
 /** softflowctl runs on another CPU than the pinned one (when there is one): its polls take no time from softflowd. */
 function softflowctl(args: string[]): string {
   const pinned = process.env.HOLOWATCH_BENCH_PINNED
-  const [cmd, argv] = pinned && pinned !== '0' ? ['taskset', ['-c', '0', 'softflowctl', ...args]] : ['softflowctl', args]
+  const [cmd, argv] = pinned && pinned !== '0' && pinned !== 'no' ? ['taskset', ['-c', '0', 'softflowctl', ...args]] : ['softflowctl', args]
   return spawnSync(cmd, argv as string[], { encoding: 'utf8' }).stdout ?? ''
 }
 
