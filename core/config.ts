@@ -28,6 +28,7 @@ export interface Config {
   pcapInbox: string | undefined
   pcapInboxSensor: string
   pcapUploadMaxMb: number
+  pcapSyncMaxMb: number
   logLevel: string
   adminToken: string | undefined
 }

@@ -168,6 +168,14 @@ export const SETTINGS = {
     max: 1048576,
     doc: 'Largest capture accepted by POST /api/v1/pcaps, in MiB (compressed size for gzip); larger uploads get 413.',
   },
+  pcapSyncMaxMb: {
+    env: 'HOLOWATCH_PCAP_SYNC_MAX_MB',
+    kind: 'int',
+    default: '64',
+    min: 0,
+    max: 1048576,
+    doc: 'Uploads to POST /api/v1/pcaps up to this size (MiB) are answered with the import summary; bigger ones with 202 and an import id to follow at GET /api/v1/pcaps/{id} (?wait=true or false overrides).',
+  },
   hcUploadMaxMb: {
     env: 'HOLOWATCH_HC_UPLOAD_MAX_MB',
     kind: 'int',

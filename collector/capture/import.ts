@@ -31,6 +31,8 @@ export interface ImportOptions {
   onProgress?: (bytesRead: number, packets: number, size: number) => void
   /** The file's SHA-256 when the caller already computed it. */
   sha256?: string
+  /** Told the import's id once it is recorded as running (the API answers 202 with it). */
+  onStarted?: (id: string) => void
 }
 
 /** What an import did, as the CLI prints it and the API answers it. */
@@ -122,6 +124,7 @@ export async function importCaptureFile(
       values: [{ id, sha256, file_name: file, sensor: options.sensor, origin: options.origin, size, forced, started, ...row }],
     })
   await record({ status: 'running' })
+  options.onStarted?.(id)
   let summary: CaptureSummary
   try {
     summary = await analyseCapture(fileChunks(path), {

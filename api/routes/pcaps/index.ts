@@ -1,18 +1,19 @@
 import { randomUUID } from 'node:crypto'
 import { createWriteStream } from 'node:fs'
-import { mkdir, rm } from 'node:fs/promises'
+import { mkdir, rm, stat } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 import type { Readable } from 'node:stream'
 import multipart from '@fastify/multipart'
 import type { FastifyInstance } from 'fastify'
-import type { Static } from 'typebox'
+import { Type, type Static } from 'typebox'
 import { NotACaptureError } from '../../../collector/capture/index.ts'
 import { ImportWriteError } from '../../../collector/capture/import.ts'
 import { createPcapImporter } from '../../../collector/capture/importer.ts'
 import type { Logger } from '../../../core/logger.ts'
 import { ApiError } from '../../errors.ts'
 import { requireRole } from '../attacks/access.ts'
-import { CAPTURE_TYPES, ImportReportSchema, UploadQuery } from './schemas.ts'
+import { listImports } from './imports.ts'
+import { CAPTURE_TYPES, ImportAcceptedSchema, ImportListQuery, ImportParams, ImportRecordSchema, ImportReportSchema, UploadQuery } from './schemas.ts'
 
 /**
  * POST /pcaps: a sensor (or an admin) uploads one capture — pcap, pcapng or either gzipped — as
@@ -24,6 +25,7 @@ import { CAPTURE_TYPES, ImportReportSchema, UploadQuery } from './schemas.ts'
  */
 export default async function pcapRoutes(app: FastifyInstance) {
   const maxBytes = app.config.pcapUploadMaxMb * 1024 * 1024
+  const syncMaxBytes = app.config.pcapSyncMaxMb * 1024 * 1024
   const uploads = join(app.config.dataDir, 'pcap-uploads')
   const importer = createPcapImporter(app.config, { clickhouse: app.clickhouse, logger: app.log as unknown as Logger }, 'api')
   importer.start()
@@ -42,7 +44,7 @@ export default async function pcapRoutes(app: FastifyInstance) {
         summary: 'Upload a capture (pcap, pcapng, gzip) to import its flows and services',
         querystring: UploadQuery,
         consumes: [...CAPTURE_TYPES, 'multipart/form-data'],
-        response: { 200: ImportReportSchema, 201: ImportReportSchema },
+        response: { 200: ImportReportSchema, 201: ImportReportSchema, 202: ImportAcceptedSchema },
       },
     },
     async (request, reply) => {
@@ -65,6 +67,8 @@ export default async function pcapRoutes(app: FastifyInstance) {
 
       await mkdir(uploads, { recursive: true })
       const path = join(uploads, `${randomUUID()}.upload`)
+      // An import running on in the background removes its file itself.
+      let keep = false
       try {
         let fileName = request.query.name
         if (form) {
@@ -75,7 +79,26 @@ export default async function pcapRoutes(app: FastifyInstance) {
           if (part.file.truncated) throw new ApiError('payload_too_large', `the capture passed the limit of ${maxBytes} bytes (HOLOWATCH_PCAP_UPLOAD_MAX_MB)`)
           fileName ??= part.filename ? basename(part.filename).slice(0, 255) : undefined
         } else await receive(request.body as Readable, path, maxBytes)
-        const report = await importer.importFile(path, { sensor, origin: 'api', force: request.query.force, fileName: fileName || 'upload' })
+        const size = (await stat(path)).size
+        const background = request.query.wait === undefined ? size > syncMaxBytes : !request.query.wait
+        let started = (_id: string) => {}
+        const running = new Promise<string>((resolve) => (started = resolve))
+        const job = importer.importFile(path, { sensor, origin: 'api', force: request.query.force, fileName: fileName || 'upload', onStarted: (id) => started(id) })
+        if (background) {
+          // Answered as soon as the import is recorded as running, unless it is over by then
+          // (content imported before, or not a capture at all).
+          const first = await Promise.race([job.then((report) => ({ report, id: '' })), running.then((id) => ({ report: null, id }))])
+          if (!first.report) {
+            keep = true
+            void job
+              .catch((err: unknown) => app.log.warn({ err, id: first.id }, 'background capture import failed'))
+              .finally(() => rm(path, { force: true }))
+            const location = `/api/v1/pcaps/${first.id}`
+            reply.code(202).header('location', location)
+            return { id: first.id, status: 'running' as const, file: fileName || 'upload', sensor, size, location }
+          }
+        }
+        const report = await job
         if (report.status === 'in_progress') throw new ApiError('conflict', `the same content is being imported right now (import ${report.id}); ask again when it is done`)
         reply.code(report.status === 'imported' ? 201 : 200)
         return report
@@ -85,8 +108,32 @@ export default async function pcapRoutes(app: FastifyInstance) {
         if (err instanceof ImportWriteError) throw new ApiError('database_unavailable', 'the flows could not be stored now; upload the capture again later')
         throw err
       } finally {
-        await rm(path, { force: true })
+        if (!keep) await rm(path, { force: true })
       }
+    },
+  )
+
+  app.get<{ Params: Static<typeof ImportParams> }>(
+    '/pcaps/:id',
+    { schema: { tags: ['pcaps'], summary: 'One capture import: running, done (with its counts) or failed (with why)', params: ImportParams, response: { 200: ImportRecordSchema } } },
+    async (request) => {
+      const caller = requireRole(request, ['sensor', 'admin', 'analyst'])
+      const owner = caller.role === 'sensor' ? sensorName(caller.name) : ''
+      // A sensor sees its own imports only; another's is as unknown as a missing one.
+      const [found] = await listImports(app.clickhouse, { id: request.params.id, owner, limit: 1 })
+      if (!found) throw new ApiError('not_found', `no capture import ${request.params.id}`)
+      return found
+    },
+  )
+
+  app.get<{ Querystring: Static<typeof ImportListQuery> }>(
+    '/pcaps',
+    { schema: { tags: ['pcaps'], summary: 'Capture imports, newest first (a sensor sees its own)', querystring: ImportListQuery, response: { 200: Type.Object({ items: Type.Array(ImportRecordSchema) }) } } },
+    async (request) => {
+      const caller = requireRole(request, ['sensor', 'admin', 'analyst'])
+      const owner = caller.role === 'sensor' ? sensorName(caller.name) : ''
+      const { sensor, status, limit } = request.query
+      return { items: await listImports(app.clickhouse, { owner, sensor, status, limit: limit ?? 100 }) }
     },
   )
 }

@@ -152,10 +152,53 @@ describe('POST /api/v1/pcaps', () => {
     expect(readdirSync(join(db.dir, 'pcap-uploads'))).toEqual([])
   })
 
+  it('a big upload is answered at once with its import id (202); the import is followed at GET /pcaps/:id and listed', async () => {
+    const get = (who: string, url: string) => app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${tokens[who]}` } })
+    const ns = readFileSync(new URL('dev-capture-ns.pcap', SHARED))
+    const accepted = await upload('sensor', ns, '?name=east-big.pcap&wait=false')
+    expect(accepted.statusCode).toBe(202)
+    const { id, location } = accepted.json()
+    expect(accepted.json()).toMatchObject({ status: 'running', file: 'east-big.pcap', sensor: 'tap-east', size: ns.length, location: `/api/v1/pcaps/${id}` })
+    expect(accepted.headers.location).toBe(location)
+    let state = (await get('sensor', location)).json()
+    for (let i = 0; i < 200 && state.status === 'running'; i++) {
+      await new Promise((r) => setTimeout(r, 50))
+      state = (await get('sensor', location)).json()
+    }
+    expect(state).toMatchObject({ id, status: 'done', file: 'east-big.pcap', sensor: 'tap-east', origin: 'api', format: 'pcap-ns', packets: 16_987, flows: FLOWS, services: 3, skipped: {}, error: null })
+    expect(Date.parse(state.finished)).toBeGreaterThanOrEqual(Date.parse(state.started))
+    expect(await flowCount('tap-east')).toBe(2 * FLOWS)
+    expect(readdirSync(join(db.dir, 'pcap-uploads'))).toEqual([])
+    // An analyst may read every import; another sensor does not see this one.
+    expect((await get('analyst', location)).statusCode).toBe(200)
+    const other = (await app.tokens.create({ role: 'sensor', name: 'tap-west' }, ACTOR)).token
+    const hidden = await app.inject({ method: 'GET', url: location, headers: { authorization: `Bearer ${other}` } })
+    expect(hidden.statusCode).toBe(404)
+    const listed = (await get('admin', '/api/v1/pcaps?sensor=tap-east&status=done')).json().items as { id: string; sensor: string; status: string }[]
+    expect(listed[0]!.id).toBe(id) // newest first
+    expect(listed.every((i) => i.sensor === 'tap-east' && i.status === 'done')).toBe(true)
+    const own = await app.inject({ method: 'GET', url: '/api/v1/pcaps', headers: { authorization: `Bearer ${other}` } })
+    expect(own.json()).toEqual({ items: [] })
+    // Content imported before needs no background job: the answer is immediate.
+    const again = await upload('sensor', ns, '?wait=false')
+    expect(again.statusCode).toBe(200)
+    expect(again.json()).toMatchObject({ status: 'already_imported', id })
+    // Not a capture: the background import fails and says why.
+    const text = await upload('sensor', Buffer.from('no capture at all'), '?wait=false')
+    expect(text.statusCode).toBe(202)
+    let failed = (await get('sensor', text.json().location)).json()
+    for (let i = 0; i < 100 && failed.status === 'running'; i++) {
+      await new Promise((r) => setTimeout(r, 50))
+      failed = (await get('sensor', text.json().location)).json()
+    }
+    expect(failed).toMatchObject({ status: 'failed', error: expect.stringContaining('not a pcap or pcapng file') })
+    expect((await get('sensor', '/api/v1/pcaps/00000000-0000-4000-8000-000000000000')).statusCode).toBe(404)
+  })
+
   it('a pcapng upload of the same packets is other content: imported, with the same flows', async () => {
     const res = await upload('sensor', pcapng, '?name=east.pcapng', 'application/x-pcapng')
     expect(res.statusCode).toBe(201)
     expect(res.json()).toMatchObject({ format: 'pcapng', packets: 16_987, flows: FLOWS })
-    expect(await flowCount('tap-east')).toBe(2 * FLOWS)
+    expect(await flowCount('tap-east')).toBe(3 * FLOWS)
   })
 })
