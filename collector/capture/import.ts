@@ -4,20 +4,15 @@ import { basename } from 'node:path'
 import type { ClickHouseClient } from '@clickhouse/client'
 import type { Logger } from '../../core/logger.ts'
 import { loadSql } from '../../sql/queries.ts'
-import type { FlowColumns } from '../flows/columns.ts'
 import { fileChunks } from '../pcap/file.ts'
-import type { WriterStats } from '../writer/index.ts'
+import { createImportBatches } from './batches.ts'
 import { analyseCapture, type CaptureSummary, type SkipReason } from './index.ts'
+
+export { ImportWriteError } from './batches.ts'
 
 /** Where an import came from, as recorded in pcap_imports. */
 export type ImportOrigin = 'cli' | 'api' | 'inbox'
 
-/** The part of the flow writer an import needs. */
-export interface FlowSink {
-  write(flows: FlowColumns): void
-  flush(timeoutMs?: number): Promise<boolean>
-  stats(): WriterStats
-}
 
 export interface ImportOptions {
   sensor: string
@@ -62,10 +57,6 @@ export interface ImportReport {
 /** The sensor names accepted: what a token name or a host name looks like. */
 export const SENSOR_NAME = /^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,63}$/
 
-/** The import could not store what it read (ClickHouse away for longer than the flush timeout). */
-export class ImportWriteError extends Error {
-  readonly code = 'IMPORT_NOT_WRITTEN'
-}
 
 /** Hex SHA-256 of a file's bytes, streamed. */
 export async function sha256File(path: string): Promise<string> {
@@ -89,20 +80,24 @@ interface Previous {
   finished_ms: string
 }
 
+/** A running import writes a new "running" row this often; one silent for LEASE (previous_import.sql) died. */
+const HEARTBEAT_MS = 30_000
+
 /**
- * Imports one capture file: its flows into `flows` (source kind pcap, the sensor's name) through
- * the writer, its services into observed_services, and a record into pcap_imports. The file's
- * SHA-256 makes it idempotent: content imported before (or being imported right now) is reported
- * as such and not read again, unless `force`. Throws NotACaptureError for a file that is no
- * capture, passes on I/O errors, and throws ImportWriteError when the flows could not be stored;
- * each of these leaves a `failed` record.
+ * Imports one capture file: its flows into `flows` (source kind pcap, the sensor's name) in
+ * batches of its own (see batches.ts), its services into observed_services, and a record into
+ * pcap_imports. The file's SHA-256 makes it idempotent: content imported before (or being
+ * imported right now) is reported as such and not read again, unless `force`; an import that
+ * died or failed midway is done again and its batches already stored are not stored twice.
+ * Throws NotACaptureError for a file that is no capture, passes on I/O errors, and throws
+ * ImportWriteError when the flows could not be stored; each of these leaves a `failed` record.
  */
 export async function importCaptureFile(
   path: string,
   options: ImportOptions,
-  deps: { clickhouse: ClickHouseClient; writer: FlowSink; logger: Logger; flushTimeoutMs?: number },
+  deps: { clickhouse: ClickHouseClient; logger: Logger; batchRows?: number; heartbeatMs?: number },
 ): Promise<ImportReport> {
-  const { clickhouse, writer, logger } = deps
+  const { clickhouse, logger } = deps
   if (!SENSOR_NAME.test(options.sensor)) throw new RangeError(`bad sensor name "${options.sensor}": letters, digits and _ . : @ - (at most 64)`)
   const started = Date.now()
   const size = (await stat(path)).size
@@ -125,21 +120,34 @@ export async function importCaptureFile(
     })
   await record({ status: 'running' })
   options.onStarted?.(id)
+  let beat: Promise<unknown> = Promise.resolve()
+  const heartbeat = setInterval(() => {
+    beat = record({ status: 'running' }).catch((err: unknown) => logger.warn({ err, id }, 'could not record that the import is alive'))
+  }, deps.heartbeatMs ?? HEARTBEAT_MS)
+  // The last word (done, failed) must come after any "running" still on its way.
+  const quiet = async () => {
+    clearInterval(heartbeat)
+    await beat
+  }
+  // The same content read with the same timeouts makes the same batches: they share tokens. A
+  // forced import is new data by definition, with tokens of its own.
+  const activeMs = options.activeTimeoutMs ?? 60_000
+  const idleMs = options.idleTimeoutMs ?? 15_000
+  const batches = createImportBatches(clickhouse, {
+    token: forced ? `pcap:${id}` : `pcap:${sha256}:${activeMs}:${idleMs}`,
+    rows: deps.batchRows ?? 250_000,
+  })
   let summary: CaptureSummary
   try {
     summary = await analyseCapture(fileChunks(path), {
       sensor: options.sensor,
-      activeTimeoutMs: options.activeTimeoutMs,
-      idleTimeoutMs: options.idleTimeoutMs,
+      activeTimeoutMs: activeMs,
+      idleTimeoutMs: idleMs,
       timeReceived: started,
-      onFlows: async (batch) => {
-        writer.write(batch)
-        // Keep the writer's queue short: a big file must not pile up in memory.
-        if (writer.stats().queueBatches > 4 && !(await writer.flush(deps.flushTimeoutMs))) throw new ImportWriteError('ClickHouse did not take the flows in time')
-      },
+      onFlows: (batch) => batches.add(batch),
       onProgress: options.onProgress && ((bytes, packets) => options.onProgress!(bytes, packets, size)),
     })
-    if (!(await writer.flush(deps.flushTimeoutMs ?? 120_000))) throw new ImportWriteError('ClickHouse did not take the flows in time')
+    await batches.finish()
     if (summary.services.length > 0) {
       await clickhouse.insert({
         table: 'observed_services_input',
@@ -151,10 +159,12 @@ export async function importCaptureFile(
       })
     }
   } catch (err) {
+    await quiet()
     const error = err instanceof Error ? err.message : String(err)
     await record({ status: 'failed', error, finished: Date.now() }).catch((e: unknown) => logger.warn({ err: e, id }, 'could not record the failed import'))
     throw err
   }
+  await quiet()
   const finished = Date.now()
   await record({
     status: 'done', format: summary.format, packets: summary.packets, flows: summary.flows, services: summary.services.length,

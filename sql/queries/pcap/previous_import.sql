@@ -1,5 +1,7 @@
 -- The import that makes a new one of the same content unnecessary: a finished one, or one still
--- running (started less than an hour ago; an older "running" import died with its process).
+-- running. A running import writes a new "running" row every 30 s: one silent for two minutes
+-- died with its process, and the content may be imported again (its batches stored before are
+-- not stored twice: they carry the same deduplication tokens).
 SELECT
     toString(id) AS id,
     status,
@@ -15,6 +17,6 @@ SELECT
     toUnixTimestamp64Milli(assumeNotNull(finished)) AS finished_ms
 FROM pcap_imports_current
 WHERE sha256 = {sha256:String}
-  AND (status = 'done' OR (status = 'running' AND started > now64(3) - INTERVAL 1 HOUR))
+  AND (status = 'done' OR (status = 'running' AND version_at > now64(6) - INTERVAL 2 MINUTE))
 ORDER BY status = 'done' DESC, started DESC
 LIMIT 1
