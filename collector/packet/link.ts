@@ -21,10 +21,15 @@ export const LINK_UNSUPPORTED = -2
 
 const ETHERTYPE_IPV4 = 0x0800
 const ETHERTYPE_IPV6 = 0x86dd
+const ETHERTYPE_MPLS = 0x8847
+const ETHERTYPE_MPLS_MULTICAST = 0x8848
+const ETHERTYPE_PPPOE_SESSION = 0x8864
+const PPP_IPV4 = 0x0021
+const PPP_IPV6 = 0x0057
 
 /**
  * Finds the IP header in a frame. Ethernet may carry any number of 802.1Q / 802.1ad (QinQ)
- * tags; Linux cooked captures (v1 and v2) carry an ethertype; raw link types start with the IP
+ * tags, then IP directly, over an MPLS label stack or in a PPPoE session; Linux cooked captures (v1 and v2) carry an ethertype; raw link types start with the IP
  * header; BSD null/loop headers carry an address family (host order for null, network order for
  * OpenBSD loop, but we accept both since captures move between machines).
  */
@@ -70,7 +75,30 @@ function ethertype(buf: Buffer, typeOff: number, next: number, end: number, out:
   }
   if (type === ETHERTYPE_IPV4) return at(next, end, 4, out)
   if (type === ETHERTYPE_IPV6) return at(next, end, 6, out)
+  if (type === ETHERTYPE_MPLS || type === ETHERTYPE_MPLS_MULTICAST) return mpls(buf, next, end, out)
+  if (type === ETHERTYPE_PPPOE_SESSION) {
+    // PPPoE header (6 bytes), then the PPP protocol number.
+    if (next + 8 > end) return LINK_TRUNCATED
+    const ppp = u16be(buf, next + 6)
+    if (ppp === PPP_IPV4) return at(next + 8, end, 4, out)
+    if (ppp === PPP_IPV6) return at(next + 8, end, 6, out)
+    return LINK_NON_IP
+  }
   return LINK_NON_IP
+}
+
+/**
+ * An MPLS label stack: 4-byte entries up to the one with the bottom-of-stack bit. MPLS does not
+ * say what it carries; like Wireshark, IP is recognised by the version nibble (anything else —
+ * a pseudowire control word, Ethernet over MPLS — is not IP here).
+ */
+function mpls(buf: Buffer, off: number, end: number, out: { offset: number }): number {
+  for (;;) {
+    if (off + 4 > end) return LINK_TRUNCATED
+    const bottom = (buf[off + 2]! & 1) === 1
+    off += 4
+    if (bottom) return ipVersion(buf, off, end, out)
+  }
 }
 
 function ipVersion(buf: Buffer, off: number, end: number, out: { offset: number }): number {

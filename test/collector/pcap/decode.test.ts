@@ -87,4 +87,18 @@ describe('IP decoding', () => {
     expect(decode(bad).status).toBe('bad_ip_header')
     expect(decode(ipv4Frame().subarray(14, 14 + 30)).status).toBe('truncated_packet')
   })
+
+  it('MPLS and PPPoE framing: a stack without its bottom or a cut PPPoE header is truncated; other payloads are not IP', () => {
+    const ip = ipv4Frame({ proto: 17, sport: 5000, dport: 53 }).subarray(14)
+    const eth = (type: number, body: Buffer) => Buffer.concat([Buffer.alloc(12), Buffer.from([type >> 8, type & 0xff]), body])
+    const label = (bottom: boolean) => Buffer.from([0x00, 0x3e, 0x80 | (bottom ? 1 : 0), 64])
+    expect(decode(eth(0x8847, Buffer.concat([label(false), label(true), ip])), 1).info).toMatchObject({ ipVersion: 4, dstPort: 53 })
+    expect(decode(eth(0x8847, Buffer.concat([label(false), label(false)])), 1).status).toBe('truncated_packet')
+    // A pseudowire control word (first nibble 0) after the stack: Ethernet over MPLS, not IP.
+    expect(decode(eth(0x8847, Buffer.concat([label(true), Buffer.alloc(4), ip])), 1).status).toBe('non_ip')
+    const pppoe = (ppp: number, body: Buffer) => Buffer.concat([Buffer.from([0x11, 0x00, 0x12, 0x34, 0, body.length + 2, ppp >> 8, ppp & 0xff]), body])
+    expect(decode(eth(0x8864, pppoe(0x0021, ip)), 1).info).toMatchObject({ ipVersion: 4, srcPort: 5000 })
+    expect(decode(eth(0x8864, pppoe(0xc021, Buffer.alloc(20))), 1).status).toBe('non_ip') // LCP
+    expect(decode(eth(0x8864, Buffer.from([0x11, 0x00, 0x12])), 1).status).toBe('truncated_packet')
+  })
 })

@@ -6,7 +6,7 @@ import { analyse, decodeSkips, LOCAL, sorted, tupleOf, type Analysed } from './h
 // every link type we read, made by test/fixtures/pcap/make.sh; EXPECTED.json is what tshark
 // counted in each file. Same exchange, different framing: the flows must come out the same.
 const expected = JSON.parse(readFileSync(new URL('EXPECTED.json', LOCAL), 'utf8')) as Record<string, { packets: number; ip: number; ipBytes: number; tuples: number }>
-const LINK = { 'ether.pcap': [1], 'vlan.pcap': [1], 'vlan-be.pcap': [1], 'sll.pcap': [113], 'sll2.pcap': [276], 'raw.pcap': [101], 'null.pcap': [0], 'loop.pcap': [108], 'multi.pcapng': [1, 113] } as const
+const LINK = { 'ether.pcap': [1], 'vlan.pcap': [1], 'vlan-be.pcap': [1], 'mpls.pcap': [1], 'pppoe.pcap': [1], 'sll.pcap': [113], 'sll2.pcap': [276], 'raw.pcap': [101], 'null.pcap': [0], 'loop.pcap': [108], 'multi.pcapng': [1, 113] } as const
 const HOUR = 3_600_000
 const run = (file: string): Promise<Analysed> => analyse(new URL(file, LOCAL), { activeTimeoutMs: HOUR, idleTimeoutMs: HOUR })
 /** Flows without their times (two captures of the same kind of exchange differ only in time and ports). */
@@ -40,6 +40,15 @@ describe('link types', () => {
     expect(sorted(vlan.flows)).toEqual(sorted(ether.flows))
     expect(sorted(be.flows)).toEqual(sorted(ether.flows))
     expect(be.summary.services).toEqual(ether.summary.services)
+  })
+
+  it('MPLS label stacks and PPPoE sessions (carrier links) change nothing in the flows', async () => {
+    const ether = await run('ether.pcap')
+    for (const file of ['mpls.pcap', 'pppoe.pcap']) {
+      const wrapped = await run(file)
+      expect(sorted(wrapped.flows)).toEqual(sorted(ether.flows))
+      expect(wrapped.summary.services).toEqual(ether.summary.services)
+    }
   })
 
   it('cooked v1, v2, raw IP, null and loop framings of the same packets give the same flows', async () => {
