@@ -30,6 +30,8 @@ const SOURCES = [
   fixture('sll2.pcap'),
   fixture('null.pcap'),
   fixture('multi.pcapng'),
+  fixture('mpls.pcap'),
+  fixture('pppoe.pcap'),
   fixture('services.pcap'), // TLS hellos and greetings: the banner parsers get mutated payloads
 ]
 
