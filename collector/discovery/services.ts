@@ -1,7 +1,7 @@
-import { endpointKey } from '../flows/key.ts'
 import { NO_FLOW, type FlowTable } from '../flows/table.ts'
 import { ipv4Text, ipv6Text } from '../packet/address.ts'
 import type { PacketInfo } from '../packet/types.ts'
+import { EndpointIndex } from './endpoints.ts'
 import { identifyClient, identifyServer } from './identify.ts'
 import { MAX_EVIDENCE, type ObservedService } from './types.ts'
 
@@ -58,7 +58,7 @@ interface Service {
  */
 export function createServiceDiscovery(config: DiscoveryConfig, deps: { flows: { reverseOf(p: PacketInfo): number; readonly table: FlowTable } }): ServiceDiscovery {
   const maxServices = config.maxServices ?? 100_000
-  const byKey = new Map<number | string, number>()
+  const byEndpoint = new EndpointIndex()
   const all: Service[] = []
   const stats: DiscoveryStats = { services: 0, dropped: 0, inspected: 0 }
   const t = deps.flows.table
@@ -88,10 +88,9 @@ export function createServiceDiscovery(config: DiscoveryConfig, deps: { flows: {
 
   /** The service at the packet's source, created if new (NO_SERVICE when the table is full). */
   const serverAt = (p: PacketInfo, ms: number): number => {
-    const key = endpointKey(p, true)
-    const known = byKey.get(key)
-    if (known !== undefined) return known
-    if (byKey.size >= maxServices) {
+    const known = byEndpoint.get(p, true)
+    if (known !== NO_SERVICE) return known
+    if (byEndpoint.size >= maxServices) {
       stats.dropped++
       return NO_SERVICE
     }
@@ -101,7 +100,7 @@ export function createServiceDiscovery(config: DiscoveryConfig, deps: { flows: {
       firstSeen: ms, lastSeen: ms, packets: 0, sensor: config.sensor,
     }
     all.push({ out, serverDone: false, clientDone: false, serverTries: 0, clientTries: 0 })
-    byKey.set(key, all.length - 1)
+    byEndpoint.set(p, true, all.length - 1)
     stats.services++
     return all.length - 1
   }
@@ -131,10 +130,10 @@ export function createServiceDiscovery(config: DiscoveryConfig, deps: { flows: {
       if ((proto !== TCP && proto !== UDP) || p.fragment) return t.note(id, NO_SERVICE, NOTHING, 0)
       const first = t.packets(id) === 1
       if (first) {
-        const asClient = byKey.get(endpointKey(p, false))
-        const known = asClient ?? byKey.get(endpointKey(p, true))
-        if (known !== undefined) {
-          link(id, known, asClient !== undefined ? CLIENT : SERVER)
+        const asClient = byEndpoint.get(p, false)
+        const known = asClient !== NO_SERVICE ? asClient : byEndpoint.get(p, true)
+        if (known !== NO_SERVICE) {
+          link(id, known, asClient !== NO_SERVICE ? CLIENT : SERVER)
           if (p.payloadLen > 0) inspect(all[known]!, id, p)
           return
         }
