@@ -1,4 +1,3 @@
-import { endpointKey } from '../flows/key.ts'
 import type { PacketInfo } from '../packet/types.ts'
 
 const TCP = 6
@@ -19,7 +18,7 @@ export class EndpointIndex {
 
   /** The value stored for one side of the packet (`source`: the sender's), or -1. */
   get(p: PacketInfo, source: boolean): number {
-    if (p.ipVersion !== 4) return this.v6.get(endpointKey(p, source) as string) ?? -1
+    if (p.ipVersion !== 4) return this.v6.get(ipv6Key(p, source)) ?? -1
     const addr = (source ? p.src4 : p.dst4) | 0
     const tag = endpointTag(p, source)
     const keys = this.keys
@@ -34,7 +33,7 @@ export class EndpointIndex {
   set(p: PacketInfo, source: boolean, value: number): void {
     this.size++
     if (p.ipVersion !== 4) {
-      this.v6.set(endpointKey(p, source) as string, value)
+      this.v6.set(ipv6Key(p, source), value)
       return
     }
     if ((this.size - this.v6.size) * 2 > this.mask + 1) this.grow()
@@ -66,4 +65,12 @@ function slotOf(addr: number, tag: number, mask: number): number {
   let h = Math.imul(addr ^ Math.imul(tag, 0x85ebca6b), 0x9e3779b1)
   h ^= h >>> 16
   return h & mask
+}
+
+/** An IPv6 endpoint as a short string of 16-bit code units: protocol, the address, the port. */
+function ipv6Key(p: PacketInfo, source: boolean): string {
+  const b = p.buf
+  const o = source ? p.srcOff : p.dstOff
+  const group = (i: number) => (b[o + i]! << 8) | b[o + i + 1]!
+  return String.fromCharCode(p.protocol, group(0), group(2), group(4), group(6), group(8), group(10), group(12), group(14), source ? p.srcPort : p.dstPort)
 }

@@ -1,4 +1,3 @@
 export { createFlowAssembler, type FlowAssembler, type FlowAssemblerConfig, type FlowAssemblerStats } from './assembler.ts'
 export { FlowColumns, SOURCE_KINDS } from './columns.ts'
-export { endpointKey } from './key.ts'
 export type { FlowRecord, SourceKind } from './record.ts'
