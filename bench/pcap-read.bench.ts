@@ -5,13 +5,17 @@
 // the client's last ACK after its FIN, which starts a new flow as on a NetFlow exporter.
 // Run: npm run bench pcap-read   (or node --import tsx bench/pcap-read.bench.ts)
 import { spawn, spawnSync } from 'node:child_process'
+import type { EventEmitter } from 'node:events'
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { createServer } from 'node:net'
 import { availableParallelism, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { analyseCapture } from '../collector/capture/index.ts'
 import { fileChunks, openCapture } from '../collector/pcap/index.ts'
 import { writeSyntheticPcap } from './synthetic-pcap.ts'
+
+const pcapParser = createRequire(import.meta.url)('pcap-parser') as { parse(path: string): EventEmitter }
 
 // "On one core": both analysers are pinned to the same single CPU (taskset), so neither gains
 // from helper threads (Node's garbage collector and file reads run beside the main thread).
@@ -68,6 +72,20 @@ await readOnly() // warm-up: the first reading of the file also fills the page c
   const t0 = performance.now()
   await readOnly()
   row('read only (container records, no decoding)', (performance.now() - t0) / 1000, cpuSeconds(cpu0))
+}
+{
+  // pcap-parser, the design card's library: classic microsecond pcap only, records as events.
+  const cpu0 = process.cpuUsage()
+  const t0 = performance.now()
+  const records = await new Promise<number>((resolve, reject) => {
+    let n = 0
+    const parser = pcapParser.parse(file)
+    parser.on('packet', () => n++)
+    parser.on('error', reject)
+    parser.on('end', () => resolve(n))
+  })
+  if (records !== PACKETS) throw new Error(`pcap-parser read ${records} records`)
+  row('pcap-parser read only (records as events)', (performance.now() - t0) / 1000, cpuSeconds(cpu0))
 }
 // Rounds alternate between the two so that a busy moment of the machine hits both alike.
 const hasSoftflowd = spawnSync('sh', ['-c', 'command -v softflowd && command -v softflowctl']).status === 0
