@@ -43,43 +43,37 @@ export function tupleHash(p: PacketInfo, reverse: boolean): number {
 
 type Column = Int32Array | Uint32Array | Float64Array
 
-/** Fields of a flow's tuple in `key` (stride KEY): what `find` compares, in one cache line. */
-const KEY = 4
+/*
+ * A flow is one 64-byte record — one cache line — seen through two views of the same memory:
+ * finding a packet's flow, counting the packet and discovery's check of the flow all touch that
+ * line and one line of the index. Int32 view (16 per record): the tuple, the sub-microsecond
+ * parts of the times, the TCP flags with discovery's role and payload budget, the linked
+ * service. Float64 view (8 per record): packets, bytes, first and last packet time in
+ * microseconds since the epoch.
+ */
+const I32 = 16
+const F64 = 8
 const KIND_ICMP = 0 // (protocol | ipVersion << 8) << 16 | icmpType << 8 | icmpCode
 const PORTS = 1 // srcPort << 16 | dstPort
 const SRC4 = 2
 const DST4 = 3
-/** Counters and times in `num` (stride NUM). Times: microseconds since the epoch + the nanoseconds below. */
-const NUM = 6
-const PACKETS = 0
-const BYTES = 1
-const FIRST_US = 2
-const FIRST_SUB = 3
-const LAST_US = 4
-const LAST_SUB = 5
-/** Small per-flow fields in `meta` (stride META): TCP flags and passive discovery's notes. */
-const META = 4
-const FLAGS = 0
-const SERVICE = 1
-const ROLE = 2
-const INSPECT = 3
+const PACKETS = 2 // Float64 view
+const BYTES = 3
+const FIRST_US = 4
+const LAST_US = 5
+const FIRST_SUB = 12 // Int32 view: nanoseconds below the microsecond
+const LAST_SUB = 13
+const NOTES = 14 // TCP flags | role << 8 | payloads to inspect << 16
+const SERVICE = 15
 
-const kindIcmp = (p: PacketInfo): number => ((((p.protocol | (p.ipVersion << 8)) << 16) | (p.icmpType << 8) | p.icmpCode) >>> 0)
-const ports = (src: number, dst: number): number => ((src << 16) | dst) >>> 0
+const kindIcmp = (p: PacketInfo): number => (((p.protocol | (p.ipVersion << 8)) << 16) | (p.icmpType << 8) | p.icmpCode)
+const ports = (src: number, dst: number): number => (src << 16) | dst
 
-/**
- * The table's fields are interleaved per flow (a flow's tuple in one array, its counters and
- * times in another), so finding and counting a packet touches a few cache lines, not one per
- * field. The accessors below are what the assembler and discovery use.
- */
 export class FlowTable {
   size = 0
-  /** Stride KEY: the tuple. */
-  private key = new Uint32Array(0)
-  /** Stride NUM: packets, bytes, first and last packet time. */
-  private num = new Float64Array(0)
-  /** Stride META: TCP flags OR'ed, linked service (-1 none), discovery role, payloads left to inspect. */
-  private meta = new Int32Array(0)
+  /** The records (I32 / F64 views of one buffer). */
+  private i32 = new Int32Array(0)
+  private f64 = new Float64Array(0)
   private hash = new Int32Array(0)
   /** IPv6 flows: 32 bytes per flow, source then destination address. */
   addr6 = Buffer.alloc(0)
@@ -94,7 +88,6 @@ export class FlowTable {
   /** The index, power-of-two sized: per slot, flow id + 1 (0 = empty) and that flow's hash. */
   private slots = new Int32Array(FIRST_CAPACITY * 4)
   private mask = FIRST_CAPACITY * 2 - 1
-
   private v6 = false
 
   /** `maxFlows` bounds the arrays: they start small and double up to it. */
@@ -136,26 +129,24 @@ export class FlowTable {
       id = this.used++
     }
     this.hash[id] = hash
-    const k = id * KEY
-    this.key[k + KIND_ICMP] = kindIcmp(p)
-    this.key[k + PORTS] = ports(p.srcPort, p.dstPort)
-    this.key[k + SRC4] = p.src4
-    this.key[k + DST4] = p.dst4
+    const r = id * I32
+    const i32 = this.i32
+    i32[r + KIND_ICMP] = kindIcmp(p)
+    i32[r + PORTS] = ports(p.srcPort, p.dstPort)
+    i32[r + SRC4] = p.src4
+    i32[r + DST4] = p.dst4
+    i32[r + FIRST_SUB] = i32[r + LAST_SUB] = sub
+    i32[r + NOTES] = 0
+    i32[r + SERVICE] = -1
+    const f = id * F64
+    this.f64[f + PACKETS] = 0
+    this.f64[f + BYTES] = 0
+    this.f64[f + FIRST_US] = this.f64[f + LAST_US] = us
     if (p.ipVersion === 6) {
       this.v6 = true
       p.buf.copy(this.addr6, id * 32, p.srcOff, p.srcOff + 16)
       p.buf.copy(this.addr6, id * 32 + 16, p.dstOff, p.dstOff + 16)
     }
-    const n = id * NUM
-    this.num[n + PACKETS] = 0
-    this.num[n + BYTES] = 0
-    this.num[n + FIRST_US] = this.num[n + LAST_US] = us
-    this.num[n + FIRST_SUB] = this.num[n + LAST_SUB] = sub
-    const m = id * META
-    this.meta[m + FLAGS] = 0
-    this.meta[m + SERVICE] = -1
-    this.meta[m + ROLE] = 0
-    this.meta[m + INSPECT] = 0
     this.older[id] = this.newest
     this.newer[id] = NO_FLOW
     if (this.newest !== NO_FLOW) this.newer[this.newest] = id
@@ -169,22 +160,24 @@ export class FlowTable {
 
   /** Counts one packet of `ipBytes` bytes and TCP `flags` at `us` (+ `sub` ns) in flow `id`. */
   count(id: number, ipBytes: number, flags: number, us: number, sub: number): void {
-    const n = id * NUM
-    const num = this.num
-    num[n + PACKETS]! += 1
-    num[n + BYTES]! += ipBytes
-    this.meta[id * META + FLAGS]! |= flags
+    const f = id * F64
+    const r = id * I32
+    const f64 = this.f64
+    const i32 = this.i32
+    f64[f + PACKETS]! += 1
+    f64[f + BYTES]! += ipBytes
+    if (flags !== 0) i32[r + NOTES]! |= flags
     // Packets may come out of time order: a late one only widens the flow's span.
-    const last = num[n + LAST_US]!
-    if (us > last || (us === last && sub > num[n + LAST_SUB]!)) {
-      num[n + LAST_US] = us
-      num[n + LAST_SUB] = sub
+    const last = f64[f + LAST_US]!
+    if (us > last || (us === last && sub > i32[r + LAST_SUB]!)) {
+      f64[f + LAST_US] = us
+      i32[r + LAST_SUB] = sub
       return
     }
-    const first = num[n + FIRST_US]!
-    if (us < first || (us === first && sub < num[n + FIRST_SUB]!)) {
-      num[n + FIRST_US] = us
-      num[n + FIRST_SUB] = sub
+    const first = f64[f + FIRST_US]!
+    if (us < first || (us === first && sub < i32[r + FIRST_SUB]!)) {
+      f64[f + FIRST_US] = us
+      i32[r + FIRST_SUB] = sub
     }
   }
 
@@ -229,76 +222,78 @@ export class FlowTable {
   }
 
   isV6(id: number): boolean {
-    return this.key[id * KEY + KIND_ICMP]! >>> 24 === 6
+    return this.i32[id * I32 + KIND_ICMP]! >>> 24 === 6
   }
   protocol(id: number): number {
-    return (this.key[id * KEY + KIND_ICMP]! >>> 16) & 0xff
+    return (this.i32[id * I32 + KIND_ICMP]! >>> 16) & 0xff
   }
   icmpType(id: number): number {
-    return (this.key[id * KEY + KIND_ICMP]! >>> 8) & 0xff
+    return (this.i32[id * I32 + KIND_ICMP]! >>> 8) & 0xff
   }
   icmpCode(id: number): number {
-    return this.key[id * KEY + KIND_ICMP]! & 0xff
+    return this.i32[id * I32 + KIND_ICMP]! & 0xff
   }
   srcPort(id: number): number {
-    return this.key[id * KEY + PORTS]! >>> 16
+    return this.i32[id * I32 + PORTS]! >>> 16
   }
   dstPort(id: number): number {
-    return this.key[id * KEY + PORTS]! & 0xffff
+    return this.i32[id * I32 + PORTS]! & 0xffff
   }
+  /** IPv4 addresses as unsigned 32-bit numbers. */
   src4(id: number): number {
-    return this.key[id * KEY + SRC4]!
+    return this.i32[id * I32 + SRC4]! >>> 0
   }
   dst4(id: number): number {
-    return this.key[id * KEY + DST4]!
+    return this.i32[id * I32 + DST4]! >>> 0
   }
   packets(id: number): number {
-    return this.num[id * NUM + PACKETS]!
+    return this.f64[id * F64 + PACKETS]!
   }
   bytes(id: number): number {
-    return this.num[id * NUM + BYTES]!
+    return this.f64[id * F64 + BYTES]!
   }
   tcpFlags(id: number): number {
-    return this.meta[id * META + FLAGS]!
+    return this.i32[id * I32 + NOTES]! & 0xff
   }
   /** First and last packet, microseconds since the epoch. */
   firstUs(id: number): number {
-    return this.num[id * NUM + FIRST_US]!
+    return this.f64[id * F64 + FIRST_US]!
   }
   lastUs(id: number): number {
-    return this.num[id * NUM + LAST_US]!
+    return this.f64[id * F64 + LAST_US]!
   }
   /** First and last packet, milliseconds since the epoch (what `flows` stores). */
   firstMs(id: number): number {
-    return Math.floor(this.num[id * NUM + FIRST_US]! / 1000)
+    return Math.floor(this.f64[id * F64 + FIRST_US]! / 1000)
   }
   lastMs(id: number): number {
-    return Math.floor(this.num[id * NUM + LAST_US]! / 1000)
+    return Math.floor(this.f64[id * F64 + LAST_US]! / 1000)
   }
   /** Passive discovery's notes on the flow: linked service (-1 none), role, payloads left to inspect. */
   service(id: number): number {
-    return this.meta[id * META + SERVICE]!
+    return this.i32[id * I32 + SERVICE]!
   }
   role(id: number): number {
-    return this.meta[id * META + ROLE]!
+    return (this.i32[id * I32 + NOTES]! >>> 8) & 0xff
   }
   inspectLeft(id: number): number {
-    return this.meta[id * META + INSPECT]!
+    return this.i32[id * I32 + NOTES]! >>> 16
   }
   note(id: number, service: number, role: number, inspect: number): void {
-    const m = id * META
-    this.meta[m + SERVICE] = service
-    this.meta[m + ROLE] = role
-    this.meta[m + INSPECT] = inspect
+    const r = id * I32
+    this.i32[r + SERVICE] = service
+    this.i32[r + NOTES] = (this.i32[r + NOTES]! & 0xff) | (role << 8) | (inspect << 16)
   }
 
   private matches(id: number, p: PacketInfo, reverse: boolean): boolean {
-    const key = this.key
-    const k = id * KEY
+    const i32 = this.i32
+    const r = id * I32
     if (reverse) {
-      if (key[k + KIND_ICMP] !== (((p.protocol | (p.ipVersion << 8)) << 16) >>> 0) || key[k + PORTS] !== ports(p.dstPort, p.srcPort)) return false
-    } else if (key[k + KIND_ICMP] !== kindIcmp(p) || key[k + PORTS] !== ports(p.srcPort, p.dstPort)) return false
-    if (p.ipVersion === 4) return reverse ? key[k + SRC4] === p.dst4 && key[k + DST4] === p.src4 : key[k + SRC4] === p.src4 && key[k + DST4] === p.dst4
+      if (i32[r + KIND_ICMP] !== (p.protocol | (p.ipVersion << 8)) << 16 || i32[r + PORTS] !== ports(p.dstPort, p.srcPort)) return false
+    } else if (i32[r + KIND_ICMP] !== kindIcmp(p) || i32[r + PORTS] !== ports(p.srcPort, p.dstPort)) return false
+    if (p.ipVersion === 4) {
+      return reverse ? i32[r + SRC4] === (p.dst4 | 0) && i32[r + DST4] === (p.src4 | 0) : i32[r + SRC4] === (p.src4 | 0) && i32[r + DST4] === (p.dst4 | 0)
+    }
     const at = id * 32
     return reverse
       ? this.sameAddr(at, p.buf, p.dstOff) && this.sameAddr(at + 16, p.buf, p.srcOff)
@@ -333,9 +328,8 @@ export class FlowTable {
       b.set(a)
       return b
     }
-    this.key = grow(this.key, KEY)
-    this.num = grow(this.num, NUM)
-    this.meta = grow(this.meta, META)
+    this.i32 = grow(this.i32, I32)
+    this.f64 = new Float64Array(this.i32.buffer)
     this.hash = grow(this.hash, 1)
     this.older = grow(this.older, 1)
     this.newer = grow(this.newer, 1)
