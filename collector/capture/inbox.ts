@@ -102,14 +102,14 @@ export function createPcapInbox(config: InboxConfig, deps: { importer: PcapImpor
       const code = (err as NodeJS.ErrnoException).code
       const reason = code === 'ENOENT' ? 'the file disappeared before it could be read' : (err as Error).message
       const target = await moveTo(failed, file.rel, file.path)
-      await writeFile(`${target}.reason.txt`, `${reason}\n`)
+      await writeWhole(`${target}.reason.txt`, `${reason}\n`)
       seen.delete(file.path)
       logger.warn({ file: file.rel, reason, moved: target }, 'capture not imported')
       return
     }
     if (report.status === 'in_progress') return // another process is on it; look again later
     const target = await moveTo(done, file.rel, file.path)
-    await writeFile(`${target}.summary.json`, `${JSON.stringify(report, null, 2)}\n`)
+    await writeWhole(`${target}.summary.json`, `${JSON.stringify(report, null, 2)}\n`)
     seen.delete(file.path)
     logger.info({ file: file.rel, status: report.status, packets: report.packets, flows: report.flows, services: report.services, moved: target }, 'inbox capture handled')
   }
@@ -145,4 +145,10 @@ export function createPcapInbox(config: InboxConfig, deps: { importer: PcapImpor
     },
     scan,
   }
+}
+
+/** Writes a file whole or not at all (a temporary name, then a rename): whoever watches done/ and failed/ never reads half of it. */
+async function writeWhole(path: string, text: string): Promise<void> {
+  await writeFile(`${path}.part`, text)
+  await rename(`${path}.part`, path)
 }
