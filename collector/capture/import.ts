@@ -133,10 +133,8 @@ export async function importCaptureFile(
   // forced import is new data by definition, with tokens of its own.
   const activeMs = options.activeTimeoutMs ?? 60_000
   const idleMs = options.idleTimeoutMs ?? 15_000
-  const batches = createImportBatches(clickhouse, {
-    token: forced ? `pcap:${id}` : `pcap:${sha256}:${activeMs}:${idleMs}`,
-    rows: deps.batchRows ?? 250_000,
-  })
+  const token = forced ? `pcap:${id}` : `pcap:${sha256}:${activeMs}:${idleMs}`
+  const batches = createImportBatches(clickhouse, { token, rows: deps.batchRows ?? 250_000 })
   let summary: CaptureSummary
   try {
     summary = await analyseCapture(fileChunks(path), {
@@ -156,6 +154,8 @@ export async function importCaptureFile(
           addr: s.addr, port: s.port, protocol: s.protocol, service: s.service, product: s.product, evidence: s.evidence,
           first_seen: s.firstSeen, last_seen: s.lastSeen, packets: s.packets, sensor: s.sensor, import_sha256: sha256,
         })),
+        // Like the flows: the same content's services are stored once, however often it is imported.
+        clickhouse_settings: { insert_deduplication_token: `${token}:services`, deduplicate_blocks_in_dependent_materialized_views: 1 },
       })
     }
   } catch (err) {

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { importCaptureFile, ImportWriteError, sha256File } from '../../../collector/capture/import.ts'
 import { createLogger } from '../../../core/logger.ts'
 import { openTestDb, type TestDb } from '../../helpers/db.ts'
-import { SHARED } from './helpers.ts'
+import { LOCAL, SHARED } from './helpers.ts'
 
 // An import that fails or dies midway leaves some of its batches stored. Importing the same
 // content again must store the capture exactly once: in flows and in the rollups fed from it.
@@ -97,5 +97,29 @@ describe('importing a capture again after an import that stopped midway', () => 
     expect(beats[0]).toBe('running')
     expect(beats.filter((b) => b === 'running').length).toBeGreaterThan(1)
     expect(beats.at(-1)).toBe('done')
+  })
+
+  it('an import that died after storing its services counts them once when done again', async () => {
+    const services = async () =>
+      db.rows<{ port: number; packets: string; observations: string }>("SELECT port, packets, observations FROM observed_services_current WHERE has(sensors, 'retry-svc') ORDER BY port")
+    const options = { sensor: 'retry-svc', origin: 'cli' as const }
+    const path = fileURLToPath(new URL('services.pcap', LOCAL))
+    // The process "dies" when it writes the done record: flows and services are stored, the import is not.
+    const dying = new Proxy(db.clickhouse, {
+      get(target, prop, receiver) {
+        if (prop !== 'insert') return Reflect.get(target, prop, receiver) as unknown
+        return (params: { table: string; values: { status?: string }[] }) =>
+          params.table === 'pcap_imports' && params.values[0]!.status === 'done'
+            ? Promise.reject(new Error('killed (injected)'))
+            : target.insert(params as Parameters<ClickHouseClient['insert']>[0])
+      },
+    })
+    await expect(importCaptureFile(path, options, { clickhouse: dying, logger })).rejects.toThrow('killed')
+    const once = await services()
+    expect(once.length).toBeGreaterThan(0)
+    // Its "running" row goes stale (as after two silent minutes) and the file is imported again.
+    await db.clickhouse.command({ query: "ALTER TABLE pcap_imports DELETE WHERE sensor = 'retry-svc'", clickhouse_settings: { mutations_sync: '1' } })
+    expect((await importCaptureFile(path, options, { clickhouse: db.clickhouse, logger })).status).toBe('imported')
+    expect(await services()).toEqual(once)
   })
 })
