@@ -4,7 +4,8 @@ import { basename } from 'node:path'
 import type { ClickHouseClient } from '@clickhouse/client'
 import type { Logger } from '../../core/logger.ts'
 import { loadSql } from '../../sql/queries.ts'
-import { fileChunks } from '../pcap/file.ts'
+import type { FlowMemory } from '../flows/memory.ts'
+import { fileChunks, type ReadBuffers } from '../pcap/file.ts'
 import { createImportBatches } from './batches.ts'
 import { analyseCapture, type CaptureSummary, type SkipReason } from './index.ts'
 
@@ -59,9 +60,9 @@ export const SENSOR_NAME = /^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,63}$/
 
 
 /** Hex SHA-256 of a file's bytes, streamed. */
-export async function sha256File(path: string): Promise<string> {
+export async function sha256File(path: string, reads?: ReadBuffers): Promise<string> {
   const hash = createHash('sha256')
-  for await (const chunk of fileChunks(path)) hash.update(chunk)
+  for await (const chunk of fileChunks(path, undefined, reads)) hash.update(chunk)
   return hash.digest('hex')
 }
 
@@ -80,6 +81,12 @@ interface Previous {
   finished_ms: string
 }
 
+/** Memory an importer keeps from one import to the next (fresh memory costs a page fault per 4 KiB). */
+export interface ImportMemory {
+  flows: FlowMemory
+  reads: ReadBuffers
+}
+
 /** A running import writes a new "running" row this often; one silent for LEASE (previous_import.sql) died. */
 const HEARTBEAT_MS = 30_000
 
@@ -95,13 +102,13 @@ const HEARTBEAT_MS = 30_000
 export async function importCaptureFile(
   path: string,
   options: ImportOptions,
-  deps: { clickhouse: ClickHouseClient; logger: Logger; batchRows?: number; heartbeatMs?: number },
+  deps: { clickhouse: ClickHouseClient; logger: Logger; batchRows?: number; heartbeatMs?: number; memory?: ImportMemory },
 ): Promise<ImportReport> {
   const { clickhouse, logger } = deps
   if (!SENSOR_NAME.test(options.sensor)) throw new RangeError(`bad sensor name "${options.sensor}": letters, digits and _ . : @ - (at most 64)`)
   const started = Date.now()
   const size = (await stat(path)).size
-  const sha256 = options.sha256 ?? (await sha256File(path))
+  const sha256 = options.sha256 ?? (await sha256File(path, deps.memory?.reads))
   const file = options.fileName ?? basename(path)
   const forced = options.force === true
   const base = { file, sha256, sensor: options.sensor, size, forced }
@@ -137,7 +144,8 @@ export async function importCaptureFile(
   const batches = createImportBatches(clickhouse, { token, rows: deps.batchRows ?? 250_000 })
   let summary: CaptureSummary
   try {
-    summary = await analyseCapture(fileChunks(path), {
+    summary = await analyseCapture(fileChunks(path, undefined, deps.memory?.reads), {
+      memory: deps.memory?.flows,
       sensor: options.sensor,
       activeTimeoutMs: activeMs,
       idleTimeoutMs: idleMs,

@@ -1,7 +1,9 @@
 import type { ClickHouseClient } from '@clickhouse/client'
 import type { Config } from '../../core/config.ts'
 import type { Logger } from '../../core/logger.ts'
-import { importCaptureFile, sha256File, type ImportOptions, type ImportReport } from './import.ts'
+import { FlowMemory } from '../flows/memory.ts'
+import { ReadBuffers } from '../pcap/file.ts'
+import { importCaptureFile, sha256File, type ImportMemory, type ImportOptions, type ImportReport } from './import.ts'
 
 export interface PcapImporter {
   /** Nothing to start (kept for the stages' shape). */
@@ -19,15 +21,16 @@ export interface PcapImporter {
 export function createPcapImporter(config: Config, deps: { clickhouse: ClickHouseClient; logger: Logger }, name: string): PcapImporter {
   const logger = deps.logger.child({ stage: `pcap-${name}` })
   const running = new Map<string, Promise<ImportReport>>()
+  const memory: ImportMemory = { flows: new FlowMemory(), reads: new ReadBuffers() }
   return {
     start: () => undefined,
     async importFile(path, options) {
       // Two uploads of the same content at the same moment: the second waits for the first and
       // then finds it done (pcap_imports covers other processes).
-      const sha256 = await sha256File(path)
+      const sha256 = await sha256File(path, memory.reads)
       const key = options.force ? `${sha256}:${path}` : sha256
       while (running.has(key)) await running.get(key)!.catch(() => undefined)
-      const job = importCaptureFile(path, { ...options, sha256 }, { clickhouse: deps.clickhouse, logger, batchRows: config.writerBatchRows })
+      const job = importCaptureFile(path, { ...options, sha256 }, { clickhouse: deps.clickhouse, logger, batchRows: config.writerBatchRows, memory })
       running.set(key, job)
       try {
         return await job

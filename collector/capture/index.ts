@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream'
 import { createServiceDiscovery } from '../discovery/services.ts'
 import { createFlowAssembler } from '../flows/assembler.ts'
 import type { FlowColumns } from '../flows/columns.ts'
+import type { FlowMemory } from '../flows/memory.ts'
 import { decodePacket } from '../packet/decode.ts'
 import { newPacketInfo } from '../packet/types.ts'
 import { openCapture } from '../pcap/open.ts'
@@ -32,6 +33,8 @@ export interface CaptureOptions {
    * resolved: copy what you keep (the flow writer does).
    */
   onFlows: (batch: FlowColumns) => Promise<void> | void
+  /** Flow table memory kept between analyses by its owner (the pcap importer); default: fresh memory. */
+  memory?: FlowMemory
   /** Called after every input chunk with the input bytes and packet records so far. */
   onProgress?: (bytesRead: number, packets: number) => void
 }
@@ -54,6 +57,7 @@ export async function analyseCapture(input: Readable | AsyncIterable<Buffer>, op
     maxFlows: options.maxFlows,
     timeReceived: options.timeReceived ?? Date.now(),
     onEnd: (id) => discovery.flowEnded(id),
+    memory: options.memory,
   })
   const discovery = createServiceDiscovery({ sensor: options.sensor, maxServices: options.maxServices }, { flows: assembler })
   const info = newPacketInfo()

@@ -1,6 +1,7 @@
 import type { PacketInfo } from '../packet/types.ts'
 import { FlowColumns, writeIpv4Mapped16 } from './columns.ts'
-import { FlowTable, NO_FLOW, tupleHash } from './table.ts'
+import { fresh, type FlowMemory } from './memory.ts'
+import { NO_FLOW, type FlowTable, tupleHash } from './table.ts'
 
 export interface FlowAssemblerConfig {
   /** The sensor name written into every flow. */
@@ -15,6 +16,8 @@ export interface FlowAssemblerConfig {
   timeReceived: number
   /** Told about every flow just before it is exported and its id freed (discovery reads its counters). */
   onEnd?: (id: number) => void
+  /** Memory kept from an earlier assembly, and kept again by `release` (default: fresh memory). */
+  memory?: FlowMemory
 }
 
 /** Why flows ended, in the words of NetFlow exporters. */
@@ -41,7 +44,7 @@ export interface FlowAssembler {
   drain(): FlowColumns
   /** Gives back a drained batch nobody reads any more: its memory holds the next flows. */
   recycle(batch: FlowColumns): void
-  /** The capture is done and every batch consumed: the memory may serve the next capture. */
+  /** The capture is done and every batch consumed: the memory goes back to `config.memory`. */
   release(): void
   /** Number of exported flows waiting to be drained. */
   readonly pending: number
@@ -59,30 +62,6 @@ const FIN_RST = 0x01 | 0x04
 const SWEEP_US = 1_000_000
 
 /**
- * The flow table and export columns of a finished capture, kept for the next one: fresh memory
- * costs a page fault per 4 KiB on first touch, which for a table of 100,000 flows is a good part
- * of reading a capture. One set is kept, and only up to POOL_MAX_FLOWS (about 30 MB).
- */
-interface AssemblyMemory {
-  table: FlowTable
-  columns: FlowColumns[]
-}
-const POOL_MAX_FLOWS = 262_144
-let pooled: AssemblyMemory | null = null
-
-function takeMemory(maxFlows: number): AssemblyMemory {
-  const memory = pooled
-  pooled = null
-  if (!memory) return { table: new FlowTable(maxFlows), columns: [] }
-  memory.table.reset(maxFlows)
-  return memory
-}
-
-function giveMemory(memory: AssemblyMemory): void {
-  if (memory.table.room <= POOL_MAX_FLOWS) pooled = memory
-}
-
-/**
  * Unidirectional 5-tuple flows with NetFlow exporter semantics, on packet time only (never the
  * wall clock): active and idle timeouts, FIN or RST ends a TCP flow after counting that packet,
  * flags OR'ed, bytes = IP bytes. Packets need not be in time order: the clock is the latest
@@ -95,7 +74,7 @@ export function createFlowAssembler(config: FlowAssemblerConfig): FlowAssembler 
   const idleUs = (config.idleTimeoutMs ?? 15_000) * 1000
   const maxFlows = Math.max(1, config.maxFlows ?? 1_000_000)
   const { sensor, timeReceived, onEnd } = config
-  const memory = takeMemory(maxFlows)
+  const memory = config.memory?.take(maxFlows) ?? fresh(maxFlows)
   const t = memory.table
   let out = memory.columns.pop() ?? new FlowColumns()
   let spare: FlowColumns | null = memory.columns.pop() ?? null
@@ -207,7 +186,7 @@ export function createFlowAssembler(config: FlowAssemblerConfig): FlowAssembler 
     release() {
       out.length = 0
       memory.columns = spare ? [out, spare] : [out]
-      giveMemory(memory)
+      config.memory?.give(memory)
     },
     get pending() {
       return out.length + (ending.id === NO_FLOW ? 0 : 1)

@@ -1,4 +1,4 @@
-export { fileChunks } from './file.ts'
+export { fileChunks, ReadBuffers } from './file.ts'
 export { openCapture, type OpenedCapture } from './open.ts'
 export { ClassicPcapReader } from './classic.ts'
 export { PcapngReader } from './pcapng.ts'
