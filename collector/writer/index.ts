@@ -47,8 +47,8 @@ export interface WriterStats {
 export interface FlowWriter {
   /** Starts the insert loop; batches left in the spool by an earlier run are replayed first. */
   start(): void
-  /** Adds flows (objects, or columns as the pcap assembler makes them) to the open batch. Never blocks and never throws. */
-  write(flows: readonly FlowRecord[] | FlowColumns): void
+  /** Adds flows to the open batch. Never blocks and never throws. */
+  write(flows: readonly FlowRecord[]): void
   /** Closes the open batch and resolves once everything queued is in ClickHouse (or the timeout passes: false). */
   flush(timeoutMs?: number): Promise<boolean>
   /** Flushes for up to `timeoutMs`, then spools whatever is still queued, so nothing is lost. */
@@ -206,15 +206,6 @@ export function createFlowWriter(
     write(flows) {
       if (flows.length === 0) return
       if (open.length === 0) openSince = Date.now()
-      if (flows instanceof FlowColumns) {
-        for (let from = 0; from < flows.length; ) {
-          const to = Math.min(flows.length, from + config.batchRows - open.length)
-          open.append(flows, from, to)
-          from = to
-          if (open.length >= config.batchRows) closeBatch()
-        }
-        return
-      }
       for (const f of flows) {
         open.pushRecord(f)
         if (open.length >= config.batchRows) closeBatch()
