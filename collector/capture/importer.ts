@@ -8,7 +8,7 @@ import { importCaptureFile, sha256File, type ImportMemory, type ImportOptions, t
 export interface PcapImporter {
   /** Nothing to start (kept for the stages' shape). */
   start(): void
-  /** Imports one file (see importCaptureFile); the same content imported twice at once runs once. */
+  /** Imports one file (see importCaptureFile; `options.sha256` spares reading it to hash it); the same content imported twice at once runs once. */
   importFile(path: string, options: ImportOptions): Promise<ImportReport>
   /** Waits for running imports. */
   stop(): Promise<void>
@@ -27,7 +27,7 @@ export function createPcapImporter(config: Config, deps: { clickhouse: ClickHous
     async importFile(path, options) {
       // Two uploads of the same content at the same moment: the second waits for the first and
       // then finds it done (pcap_imports covers other processes).
-      const sha256 = await sha256File(path, memory.reads)
+      const sha256 = options.sha256 ?? (await sha256File(path, memory.reads))
       const key = options.force ? `${sha256}:${path}` : sha256
       while (running.has(key)) await running.get(key)!.catch(() => undefined)
       const job = importCaptureFile(path, { ...options, sha256 }, { clickhouse: deps.clickhouse, logger, batchRows: config.writerBatchRows, memory })

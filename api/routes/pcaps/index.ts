@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto'
+import { createHash, randomUUID } from 'node:crypto'
 import { createWriteStream } from 'node:fs'
-import { mkdir, rm, stat } from 'node:fs/promises'
+import { mkdir, rm } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 import type { Readable } from 'node:stream'
 import multipart from '@fastify/multipart'
@@ -71,19 +71,20 @@ export default async function pcapRoutes(app: FastifyInstance) {
       let keep = false
       try {
         let fileName = request.query.name
+        let received: { size: number; sha256: string }
         if (form) {
           const part = await request.file()
           if (!part) throw new ApiError('bad_request', 'the form has no file: send the capture as its one file field')
-          await receive(part.file, path, maxBytes)
+          received = await receive(part.file, path, maxBytes)
           // The form's own limit cuts the file at maxBytes and says so.
           if (part.file.truncated) throw new ApiError('payload_too_large', `the capture passed the limit of ${maxBytes} bytes (HOLOWATCH_PCAP_UPLOAD_MAX_MB)`)
           fileName ??= part.filename ? basename(part.filename).slice(0, 255) : undefined
-        } else await receive(request.body as Readable, path, maxBytes)
-        const size = (await stat(path)).size
+        } else received = await receive(request.body as Readable, path, maxBytes)
+        const { size, sha256 } = received
         const background = request.query.wait === undefined ? size > syncMaxBytes : !request.query.wait
         let started = (_id: string) => {}
         const running = new Promise<string>((resolve) => (started = resolve))
-        const job = importer.importFile(path, { sensor, origin: 'api', force: request.query.force, fileName: fileName || 'upload', onStarted: (id) => started(id) })
+        const job = importer.importFile(path, { sensor, origin: 'api', force: request.query.force, fileName: fileName || 'upload', sha256, onStarted: (id) => started(id) })
         if (background) {
           // Answered as soon as the import is recorded as running, unless it is over by then
           // (content imported before, or not a capture at all).
@@ -139,12 +140,14 @@ export default async function pcapRoutes(app: FastifyInstance) {
 }
 
 /**
- * Writes the body to `path`, failing with 413 as soon as it passes `maxBytes`. The request is
- * left paused rather than destroyed, so that the client still gets the 413 answer (sent with
- * Connection: close) instead of a reset connection.
+ * Writes the body to `path`, failing with 413 as soon as it passes `maxBytes`, and hashes it on
+ * the way (the import needs the SHA-256 first; reading the file again for it would double the
+ * I/O). The request is left paused rather than destroyed, so that the client still gets the 413
+ * answer (sent with Connection: close) instead of a reset connection.
  */
-async function receive(body: Readable, path: string, maxBytes: number): Promise<void> {
+async function receive(body: Readable, path: string, maxBytes: number): Promise<{ size: number; sha256: string }> {
   const out = createWriteStream(path)
+  const hash = createHash('sha256')
   let seen = 0
   try {
     await new Promise<void>((resolve, reject) => {
@@ -157,6 +160,7 @@ async function receive(body: Readable, path: string, maxBytes: number): Promise<
       const onData = (chunk: Buffer) => {
         seen += chunk.length
         if (seen > maxBytes) return stop(new ApiError('payload_too_large', `the capture passed the limit of ${maxBytes} bytes (HOLOWATCH_PCAP_UPLOAD_MAX_MB)`))
+        hash.update(chunk)
         if (!out.write(chunk)) {
           body.pause()
           out.once('drain', () => body.resume())
@@ -170,6 +174,7 @@ async function receive(body: Readable, path: string, maxBytes: number): Promise<
   } finally {
     await new Promise<void>((resolve) => out.end(resolve))
   }
+  return { size: seen, sha256: hash.digest('hex') }
 }
 
 /** Bytes a multipart form may add around the file (boundaries, part headers, a few small fields). */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Readable } from 'node:stream'
@@ -62,6 +63,7 @@ describe('POST /api/v1/pcaps', () => {
     expect(first.statusCode).toBe(201)
     expect(first.json()).toMatchObject({
       status: 'imported', file: 'east-0001.pcap.gz', sensor: 'tap-east', format: 'pcap', compressed: true,
+      sha256: createHash('sha256').update(gz).digest('hex'), // what sha256sum says of the file
       packets: 16_987, flows: FLOWS, services: 3, skipped: {}, stoppedBy: null, size: gz.length,
       firstPacket: '2026-11-22T12:08:31.607231000Z',
     })
