@@ -38,7 +38,7 @@ export interface FlowAssembler {
   add(p: PacketInfo): number
   /** The live flow carrying the replies to `p` (reverse 5-tuple), or NO_FLOW: discovery looks for it. */
   reverseOf(p: PacketInfo): number
-  /** The live flows (read-only for everyone but the assembler, except discovery's own columns). */
+  /** The live flows (read-only for everyone but the assembler; discovery writes its own notes; `size` counts them). */
   readonly table: FlowTable
   /** Takes the flows exported so far. */
   drain(): FlowColumns
@@ -50,7 +50,6 @@ export interface FlowAssembler {
   readonly pending: number
   /** Exports live flows, oldest first, `limit` at most (default all): the end of the input. True while some are left. */
   flush(limit?: number): boolean
-  readonly live: number
   readonly stats: FlowAssemblerStats
 }
 
@@ -198,9 +197,6 @@ export function createFlowAssembler(config: FlowAssemblerConfig): FlowAssembler 
         stats.flushed++
       }
       return t.size > 0
-    },
-    get live() {
-      return t.size
     },
     stats,
   }
