@@ -1,7 +1,6 @@
 /** One `holowatch <name>` sub-command. */
 export interface Command {
   name: string
-  summary: string
   /** Full help text shown by `holowatch <name> --help`. */
   usage: string
   /** Runs the command; the resolved number is the process exit code. */

@@ -12,7 +12,6 @@ import { configFrom, openMigrated } from '../context.ts'
 
 export const archiveCommand: Command = {
   name: 'archive',
-  summary: 'import the archive from CSV/XLSX (all or nothing) or export it to CSV, XLSX or JSON',
   usage: `Usage: holowatch archive import FILE [--dry-run] [--config FILE]
        holowatch archive export [--format csv|xlsx|json] [--headers en|zh] [--out FILE]
                                 [--organisation ID] [--sector CODE] [--locality CODE] [--status active|decommissioned]

@@ -12,7 +12,6 @@ const REPORT_INTERVAL_MS = 60_000
 
 export const collectCommand: Command = {
   name: 'collect',
-  summary: 'run only the NetFlow / IPFIX collector (no API, no detection)',
   usage: `Usage: holowatch collect [--config FILE]
 
 Opens ClickHouse, applies pending migrations, then listens for NetFlow v5/v9 and IPFIX on UDP

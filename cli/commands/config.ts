@@ -6,7 +6,6 @@ import { configFrom } from '../context.ts'
 
 export const configCommand: Command = {
   name: 'config',
-  summary: 'validate the configuration and print it with its defaults (--check)',
   usage: `Usage: holowatch config --check [--config FILE] [--json]
 
 Reads every setting from the environment, the optional JSON config file and the defaults,

@@ -1,4 +1,3 @@
-import { createSocket } from 'node:dgram'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -19,10 +18,10 @@ import { UsageError, type Command } from '../command.ts'
 import { configFrom, openMigrated } from '../context.ts'
 import { serveCommand } from './serve.ts'
 
-const FIXTURES = fileURLToPath(new URL('../../../shared/fixtures/', import.meta.url))
+const FIXTURES = fileURLToPath(new URL('../../test/fixtures/', import.meta.url))
 
 /**
- * The lab of the shared captures (10.77.0.0/24, 2001:db8:77::/64) as an archive, plus two
+ * The lab of the lab captures of test/fixtures (10.77.0.0/24, 2001:db8:77::/64) as an archive, plus two
  * organisations with no traffic, so that owners see only their own. Columns as
  * docs/archive-import-template.csv.
  */
@@ -35,7 +34,12 @@ const SEED = [
   [LAB, '实验水务有限公司', 'water', 'lab-town', '实验镇水厂路1号', '王磊', '0591-8877001', 'wanglei@water.example.cn', 'CISP-2025-0077', '', 'operator workstation', 'business_system', 'general', '2', '10.77.0.20/32', '', '', '', '', 'office', 'active', ''],
   [SCHOOL, '第一中学', 'education', 'east-street', '东街1号', '张伟', '0591-8888001', 'zhangwei@school.example.cn', 'CISP-2024-0001', '', '学校门户网站', 'website', 'important', '2', '203.0.113.10', 'www.school.example.cn', '443/tcp nginx 1.24; 80/tcp nginx 1.24', '闽ICP备00000001号', '35010099001-24001', 'portal', 'active', '对外门户'],
   [HOSPITAL, '县人民医院', 'health', 'east-street', '西街8号', '李娜', '0591-8888002', 'lina@hospital.example.cn', '', '', 'HIS', 'database', 'core', '3', '10.30.0.0/24', '', '1433/tcp SQL Server 2019', '', '35010099002-24001', 'medical', 'active', ''],
+  // The host of the demo's Nessus report (a real scan of Acunetix's public test site), registered
+  // so that the health check's findings, notices and warnings have an owner.
+  [HOSPITAL, '县人民医院', 'health', 'east-street', '西街8号', '李娜', '0591-8888002', 'lina@hospital.example.cn', '', '', '预约挂号网站', 'website', 'important', '2', '44.228.249.3/32', 'testphp.vulnweb.com', '80/tcp nginx 1.19.0', '', '', 'portal', 'active', ''],
 ]
+/** The health check's report: a real Nessus export with 49 findings on that host (test/fixtures/scans/SOURCES.md). */
+const HEALTH_CHECK_REPORT = 'scans/nessus/nessus_with_cvssv3.nessus'
 
 /** Detection thresholds the bounded lab traffic supports (see test/detection/lab.ts for why). */
 const LAB_THRESHOLDS = ['port_scan.min_ports=10', 'host_sweep.min_hosts=5', 'flood.min_pps=1000', 'flood.min_flows_per_s=500']
@@ -44,19 +48,20 @@ const CAPTURE_TO = '2026-11-22T12:10:00Z'
 
 export const demoCommand: Command = {
   name: 'demo',
-  summary: 'load the shared fixtures (archive, pcap, NetFlow) into a fresh data dir, detect, and serve the dashboard',
   usage: `Usage: holowatch demo [--data-dir DIR] [--fixtures DIR] [--no-serve]
 
 For a first look: creates a fresh data directory (default ./var/demo; it must not exist or be
-empty), loads an archive of the lab network (three organisations, four assets), imports the
-capture ../shared/fixtures/pcap/dev-capture.pcapng, runs detection over its time span, opens a
-health-check campaign with an Nmap report and dispatches the critical incidents as rectification
-notices, creates an admin, an analyst, an owner and a vendor token (printed once), then serves like 'holowatch serve' and replays
-the softflowd NetFlow v9 export to its own collector, so the exporter shows on the one screen.
-Open the printed URL and sign in with a printed token.
+empty), loads an archive of the lab network (three organisations, five assets), imports the
+capture test/fixtures/pcap/dev-capture.pcapng once (its NetFlow exports carry the same packets, so
+they are not loaded as well: the one screen's totals are the capture's), runs detection over its
+time span, opens a health-check campaign with a real Nessus report, issues rectification notices
+for its critical and high findings and a risk warning to the organisations with a similar asset,
+dispatches the critical incidents, creates an admin, an analyst, an owner and a vendor token
+(printed once), then serves like 'holowatch serve'. Open the printed URL and sign in with a
+printed token.
 
   --data-dir DIR  the data directory to create (default ./var/demo)
-  --fixtures DIR  the shared fixtures (default ../shared/fixtures next to this checkout)
+  --fixtures DIR  the fixtures folder (default test/fixtures of this checkout)
   --no-serve      load and detect only; then run HOLOWATCH_DATA_DIR=DIR holowatch serve`,
   async run(args) {
     const { values } = parseArgs({ args, options: { 'data-dir': { type: 'string' }, fixtures: { type: 'string' }, 'no-serve': { type: 'boolean' } } })
@@ -64,7 +69,7 @@ Open the printed URL and sign in with a printed token.
     const fixtures = resolve(values.fixtures ?? FIXTURES)
     if (existsSync(dir) && readdirSync(dir).length > 0) throw new UsageError(`${dir} is not empty: the demo loads into a fresh data directory`)
     const capture = `${fixtures}/pcap/dev-capture.pcapng`
-    if (!existsSync(capture)) throw new UsageError(`no ${capture}: point --fixtures at the shared fixtures`)
+    if (!existsSync(capture)) throw new UsageError(`no ${capture}: point --fixtures at the fixtures folder`)
     process.env.HOLOWATCH_DATA_DIR = dir
     const loaded = configFrom(undefined)
     const logger = createLogger('error')
@@ -103,11 +108,13 @@ Open the printed URL and sign in with a printed token.
         name: '2026 annual health check', year: 2026, vendors: ['demo-vendor'], starts_at: null, ends_at: null, sla: {},
         scope: { organisations: [], sectors: [], localities: [], networks: [] }, status: 'active', notes: 'demo',
       }, actor)
-      const scan = `${fixtures}/scans/nmap/nmap_multiple_port.xml`
-      if (existsSync(scan)) await hc.uploads.importReport(campaign, readFileSync(scan), { fileName: 'nmap_multiple_port.xml', vendor: 'demo-vendor', actor })
-      let notices = 0
-      for (const incident of detection.opened.filter((i) => i.severity === 'critical')) if (await hc.dispatchIncident(incident.id, undefined, actor)) notices++
-      console.log(`health checks: campaign "${campaign.name}", ${notices} rectification notices dispatched`)
+      const upload = await hc.uploads.importReport(campaign, readFileSync(`${fixtures}/${HEALTH_CHECK_REPORT}`), { fileName: HEALTH_CHECK_REPORT.split('/').pop()!, vendor: 'demo-vendor', actor })
+      const campaignNotices = await hc.issueCampaignNotices(campaign, { severities: ['critical', 'high'] }, actor)
+      // Issue one, prevent ten: the scanned site runs nginx; every other organisation running it is warned.
+      const warned = await hc.issueWarnings({ characteristic: { product: 'nginx' }, severity: 'medium' }, actor)
+      let dispatched = 0
+      for (const incident of detection.opened.filter((i) => i.severity === 'critical')) if (await hc.dispatchIncident(incident.id, undefined, actor)) dispatched++
+      console.log(`health checks: campaign "${campaign.name}", ${upload.upload.findings} findings, ${campaignNotices.length} rectification notices, ${warned.warnings.length} risk warnings, ${dispatched} incidents dispatched`)
 
       const labOrg = (await (await clickhouse.query({ query: 'SELECT toString(id) AS id FROM organisations WHERE credit_code = {code:String} LIMIT 1', query_params: { code: LAB }, format: 'JSONEachRow' })).json<{ id: string }>())[0]?.id
       const store = createTokenStore(clickhouse)
@@ -118,46 +125,15 @@ Open the printed URL and sign in with a printed token.
       await clickhouse.close()
     }
     const { config } = loaded
-    const url = `http://${config.apiHost === '0.0.0.0' || config.apiHost === '::' ? '127.0.0.1' : config.apiHost}:${config.apiPort}/#/screen?from=${CAPTURE_FROM}&to=${CAPTURE_TO}`
-    console.log(`\nloaded in ${((Date.now() - started) / 1000).toFixed(1)} s. Tokens (shown once; sign in with one of them):\n`)
+    const host = config.apiHost === '0.0.0.0' || config.apiHost === '::' ? '127.0.0.1' : config.apiHost
+    const url = `http://${host}:${config.apiPort}/#/screen?from=${CAPTURE_FROM}&to=${CAPTURE_TO}`
+    console.log(`\nloaded in ${((Date.now() - started) / 1000).toFixed(1)} s.\n\nTokens (shown once; sign in with one of them):`)
     for (const [role, token] of tokens) console.log(`  ${role.padEnd(8)} ${token}`)
-    console.log(`\nThe capture is from ${CAPTURE_FROM.slice(0, 10)}: this link shows its time range:\n  ${url}\n`)
+    console.log(`\nDashboard (the capture is from ${CAPTURE_FROM.slice(0, 10)}; this link shows its time range):\n  ${url}\n`)
     if (values['no-serve']) {
       console.log(`Serve it with: HOLOWATCH_DATA_DIR=${dir} holowatch serve`)
       return 0
     }
-    void replayNetflow(`${fixtures}/netflow/softflowd-v9.pcap`, config.apiHost, config.apiPort, config.netflowPort)
     return serveCommand.run([])
   },
-}
-
-/** Once the server answers /readyz, sends the export datagrams of a tcpdump capture to its NetFlow port. */
-async function replayNetflow(file: string, host: string, apiPort: number, netflowPort: number): Promise<void> {
-  if (!existsSync(file) || netflowPort === 0) return
-  const target = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host
-  for (let i = 0; i < 300; i++) {
-    const ready = await fetch(`http://${target}:${apiPort}/readyz`).then((r) => r.ok).catch(() => false)
-    if (ready) break
-    await new Promise((r) => setTimeout(r, 200))
-  }
-  const socket = createSocket(target.includes(':') ? 'udp6' : 'udp4')
-  for (const payload of udpPayloads(readFileSync(file))) await new Promise((r) => socket.send(payload, netflowPort, target, r))
-  socket.close()
-}
-
-/** The UDP payloads of a classic little-endian Ethernet pcap, in capture order. */
-function udpPayloads(buf: Buffer): Buffer[] {
-  const out: Buffer[] = []
-  for (let o = 24; o + 16 <= buf.length; ) {
-    const len = buf.readUInt32LE(o + 8)
-    const frame = buf.subarray(o + 16, o + 16 + len)
-    o += 16 + len
-    if (frame.length < 14) continue
-    const type = frame.readUInt16BE(12)
-    const ip = frame.subarray(14)
-    const header = type === 0x0800 ? (ip[0]! & 15) * 4 : type === 0x86dd ? 40 : -1
-    if (header < 0 || (type === 0x0800 ? ip[9] : ip[6]) !== 17) continue
-    out.push(ip.subarray(header + 8))
-  }
-  return out
 }

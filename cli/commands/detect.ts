@@ -7,7 +7,6 @@ import { configFrom, openMigrated } from '../context.ts'
 
 export const detectCommand: Command = {
   name: 'detect',
-  summary: 'run detection over a past window of flow time (e.g. an imported capture)',
   usage: `Usage: holowatch detect --from TIME --to TIME [--threshold rule.param=value]... [--json] [--config FILE]
 
 Evaluates every detection rule over the flows whose own time (time_start) lies in [--from, --to)

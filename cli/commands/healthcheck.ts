@@ -32,7 +32,6 @@ imported (the reason names the place in the file); 2 for wrong arguments.`
 
 export const healthcheckCommand: Command = {
   name: 'healthcheck',
-  summary: 'health-check campaigns: import scanner reports, list and create campaigns, escalate overdue notices',
   usage: USAGE,
   async run(args) {
     const [action, ...rest] = args

@@ -9,7 +9,6 @@ import { configFrom, openMigrated } from '../context.ts'
 
 export const importPcapCommand: Command = {
   name: 'import-pcap',
-  summary: 'import pcap / pcapng files (gzip too) into flows and observed services',
   usage: `Usage: holowatch import-pcap [--sensor NAME] [--force] [--json] [--config FILE] FILE...
 
 Reads each capture (classic pcap in either byte order, µs or ns; pcapng; either one gzipped),

@@ -7,7 +7,6 @@ import { configFrom, openMigrated } from '../context.ts'
 
 export const migrateCommand: Command = {
   name: 'migrate',
-  summary: 'apply pending schema migrations (or list them with --status)',
   usage: `Usage: holowatch migrate [--status] [--config FILE]
 
 Applies the numbered migrations of sql/migrations/ that are not applied yet, in order, and

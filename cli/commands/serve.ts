@@ -12,7 +12,6 @@ import { startCollectorStage, startDetectionStage, startEscalationStage } from '
 
 export const serveCommand: Command = {
   name: 'serve',
-  summary: 'run everything in one process: migrate, then the collector, detection, the API and dashboard',
   usage: `Usage: holowatch serve [--config FILE]
 
 Opens ClickHouse (the embedded engine on HOLOWATCH_DATA_DIR unless CLICKHOUSE_URL is set),

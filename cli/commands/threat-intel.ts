@@ -5,7 +5,6 @@ import { configFrom, openMigrated } from '../context.ts'
 
 export const threatIntelCommand: Command = {
   name: 'threat-intel',
-  summary: 'load, refresh, list or delete threat-intel lists of known-bad addresses',
   usage: `Usage: holowatch threat-intel list [--config FILE]
        holowatch threat-intel load NAME FILE [--description TEXT] [--config FILE]
        holowatch threat-intel delete NAME [--config FILE]

@@ -8,7 +8,6 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 export const tokenCommand: Command = {
   name: 'token',
-  summary: 'create, list or revoke API tokens',
   usage: `Usage: holowatch token create NAME --role ROLE [--org UUID]... [--campaign ID]... [--expires ISO-TIME]
        holowatch token list [--json]
        holowatch token revoke ID

@@ -3,7 +3,6 @@ import type { Command } from '../command.ts'
 
 export const versionCommand: Command = {
   name: 'version',
-  summary: 'print the holowatch version',
   usage: 'Usage: holowatch version\n\nPrints the holowatch version and the Node.js version.',
   async run() {
     console.log(`holowatch ${VERSION} (node ${process.version})`)

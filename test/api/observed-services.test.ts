@@ -3,9 +3,9 @@ import { createPcapImporter } from '../../collector/capture/importer.ts'
 import { createLogger } from '../../core/logger.ts'
 import { openHarness, type Harness } from '../archive/harness.ts'
 
-const CAPTURE = new URL('../../../shared/fixtures/pcap/dev-capture.pcapng', import.meta.url).pathname
+const CAPTURE = new URL('../fixtures/pcap/dev-capture.pcapng', import.meta.url).pathname
 
-// The services passive discovery found in the shared capture, read back per asset; and /me.
+// The services passive discovery found in the lab capture, read back per asset; and /me.
 describe('GET /assets/{id}/observed-services and GET /me', () => {
   let h: Harness
   let server: string

@@ -5,15 +5,15 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { findChromium, HOW_TO_INSTALL } from '../helpers/chromium.ts'
 import { freePort, freeUdpPort, startCli, waitForStatus } from '../helpers/cli.ts'
 
-// The dashboard in real headless Chromium against `holowatch demo` (the shared capture, an
+// The dashboard in real headless Chromium against `holowatch demo` (the lab capture, an
 // archive of the lab, detection, a health-check campaign and a dispatched notice), served by the
 // real CLI. Every page must load without console errors; screenshots go to test-artifacts/dashboard/.
-const CHROMIUM = process.env.HOLOWATCH_CHROMIUM ?? '/usr/bin/chromium'
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 const SHOTS = join(ROOT, 'test-artifacts', 'dashboard')
-const SCAN = fileURLToPath(new URL('../../../shared/fixtures/scans/generic-csv/generic_csv_defect_dojo.csv', import.meta.url))
+const SCAN = fileURLToPath(new URL('../fixtures/scans/generic-csv/generic_csv_defect_dojo.csv', import.meta.url))
 const RANGE = 'from=2026-11-22T12:08:00Z&to=2026-11-22T12:10:00Z'
 
 type Role = 'admin' | 'analyst' | 'owner' | 'vendor'
@@ -73,14 +73,9 @@ describe('web dashboard in Chromium', () => {
     await waitForStatus(`${base}/readyz`, 200, 60_000)
     for (const m of serve.output().matchAll(/^\s+(admin|analyst|owner|vendor)\s+(hw_\S+)$/gm)) tokens[m[1] as Role] = m[2]!
     expect(Object.keys(tokens).sort()).toEqual(['admin', 'analyst', 'owner', 'vendor'])
-    // The demo replays the NetFlow v9 export to its collector once it is ready: wait for all of it.
-    const deadline = Date.now() + 20_000
-    while (Date.now() < deadline) {
-      const { body } = await api<{ items: { flows: number }[] }>('admin', '/exporters')
-      if (body.items[0]?.flows === 10620) break
-      await new Promise((r) => setTimeout(r, 200))
-    }
-    browser = await chromium.launch({ executablePath: CHROMIUM })
+    const executablePath = findChromium()
+    if (!executablePath) throw new Error(HOW_TO_INSTALL)
+    browser = await chromium.launch({ executablePath })
   }, 90_000)
 
   afterAll(async () => {
@@ -90,7 +85,10 @@ describe('web dashboard in Chromium', () => {
     await serve?.exited
   })
 
-  it('shows the one screen to an analyst: the seeded attacks, assets, notices and the NetFlow exporter', async () => {
+  it('shows the one screen to an analyst: the seeded attacks, assets, notices, and no exporter (the demo loads the capture, not its export as well)', async () => {
+    // The demo's traffic is the capture's, once: the IP packets and IP bytes tshark counted (test/fixtures/pcap/TOTALS.md).
+    const totals = await api<{ packets: number; bytes: number; flows: number }>('analyst', `/traffic/summary?${RANGE}`)
+    expect([totals.body.packets, totals.body.bytes]).toEqual([16909, 1252554])
     const { page, errors } = await signIn('analyst')
     await open(page, `/screen?${RANGE}`, 'screen-en')
     await expect.poll(() => page.locator('[data-testid="kpi-attacks"] .stat-value').textContent()).toBe('5')
@@ -98,8 +96,8 @@ describe('web dashboard in Chromium', () => {
     for (const rule of ['Port scan', 'Host sweep', 'Flood (DoS)', 'Brute force']) expect(latest).toContain(rule)
     expect(await page.locator('section.panel', { hasText: 'Most attacked assets' }).innerText()).toContain('SCADA web server')
     expect(await page.locator('section.panel', { hasText: 'Attack sources' }).innerText()).toContain('10.77.0.66')
-    expect(await page.locator('section.panel', { hasText: 'Collector health' }).innerText()).toContain('127.0.0.1')
-    expect(await page.locator('[data-testid="notice-status"]').innerText()).toMatch(/1\s*Issued/)
+    expect(await page.locator('section.panel', { hasText: 'Collector health' }).innerText()).toContain('No NetFlow/IPFIX exporter heard')
+    expect(await page.locator('[data-testid="notice-status"]').innerText()).toMatch(/2\s*Issued/)
     expect(await page.locator('canvas').count()).toBeGreaterThanOrEqual(4)
     expect(errors).toEqual([])
   })
@@ -142,7 +140,7 @@ describe('web dashboard in Chromium', () => {
   it('browses the archive: search, organisation and asset pages with observed services and history; traffic', async () => {
     const { page, errors } = await signIn('analyst')
     await open(page, '/archive', 'archive-en')
-    expect(await rows(page, 'archive-list').count()).toBe(4)
+    expect(await rows(page, 'archive-list').count()).toBe(5)
     await page.fill('input[name=q]', 'SCADA')
     await page.press('input[name=q]', 'Enter')
     await expect.poll(() => rows(page, 'archive-list').count()).toBe(1)
@@ -166,6 +164,9 @@ describe('web dashboard in Chromium', () => {
     expect(await page.locator('[data-testid="traffic-top"] tbody').innerText()).toContain('80')
     await open(page, '/health', 'health-analyst-en')
     expect(await page.locator('[data-testid="notices"]').innerText()).toContain('SCADA web server')
+    // The demo's Nessus report: its findings on the registered host, and the nginx warnings.
+    expect(await page.locator('[data-testid="findings"]').innerText()).toContain('44.228.249.3')
+    expect(await rows(page, 'warnings').count()).toBe(3)
     expect(errors).toEqual([])
   })
 

@@ -2,7 +2,7 @@ import type { ClickHouseClient } from '../../core/clickhouse.ts'
 import { reloadArchiveDictionary, seedAsset, seedOrganisation } from '../helpers/archive-seed.ts'
 
 /**
- * The lab of ../shared/fixtures/pcap (10.77.0.0/24 and 2001:db8:77::/64) as an archive: the
+ * The lab of test/fixtures/pcap (10.77.0.0/24 and 2001:db8:77::/64) as an archive: the
  * victim web server 10.77.0.10 / 2001:db8:77::10 is a core asset, the curl client 10.77.0.20 a
  * general one; the attacker 10.77.0.66 is outside the archive, like an intruder on the Internet.
  */

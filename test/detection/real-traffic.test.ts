@@ -10,12 +10,12 @@ import { openTestDb, type TestDb } from '../helpers/db.ts'
 import { exportDatagrams } from '../helpers/export-datagrams.ts'
 import { LAB_FROM, LAB_SERVER, LAB_THRESHOLDS, LAB_TO, seedLab } from './lab.ts'
 
-// The lab capture of ../shared/fixtures (truth.json lists every attack) imported the two ways a
+// The lab capture of test/fixtures (truth.json lists every attack) imported the two ways a
 // centre receives traffic: as a pcap file, and as NetFlow v5 / v9 / IPFIX exported by softflowd
 // from the same packets. Detection runs on flow time (the capture's, 2026-11-22 12:08:31 UTC on),
 // with the lab thresholds of lab.ts, and must find every listed attack with the right type,
 // attacker and victim, and nothing else: no incident on the benign curl traffic.
-const FIXTURES = new URL('../../../shared/fixtures/', import.meta.url)
+const FIXTURES = new URL('../fixtures/', import.meta.url)
 
 interface TruthEvent {
   id: number

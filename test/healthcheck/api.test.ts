@@ -15,7 +15,7 @@ const WEB = '0b000000-0000-4000-8000-00000000000a'
 const HIS = '0b000000-0000-4000-8000-00000000000b'
 const INCIDENT = '0c000000-0000-4000-8000-00000000000c'
 const ACTOR = { name: 'test-setup', role: 'admin', address: '127.0.0.1', via: 'cli' } as const
-const FIXTURES = join(import.meta.dirname, '../../../shared/fixtures/scans')
+const FIXTURES = join(import.meta.dirname, '../fixtures/scans')
 const REPORT = 'ip,port,protocol,product,version,title,severity,scanner_id,cve,solution\n' +
   '10.20.0.5,3306,tcp,MySQL,5.5,MySQL reachable with a weak password,high,DB-1,,Use a strong password\n' +
   '10.30.0.5,3389,tcp,,,RDP exposed,critical,RDP-1,,Close RDP to the internet\n' +

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { runCli } from '../helpers/cli.ts'
 
 // `holowatch healthcheck` end to end in its own process on its own embedded database.
-const FIXTURES = join(import.meta.dirname, '../../../shared/fixtures/scans')
+const FIXTURES = join(import.meta.dirname, '../fixtures/scans')
 const dir = mkdtempSync(join(tmpdir(), 'holowatch-hc-cli-'))
 const env = { HOLOWATCH_DATA_DIR: dir }
 

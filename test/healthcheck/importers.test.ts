@@ -3,9 +3,9 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { ReportError, parseReport, type ParsedReport } from '../../healthcheck/importers/index.ts'
 
-// Every real sample of ../shared/fixtures/scans/ with the numbers SOURCES.md counted for it:
+// Every real sample of test/fixtures/scans/ with the numbers SOURCES.md counted for it:
 // hosts and raw items, and the severity split where SOURCES.md gives one.
-const FIXTURES = join(import.meta.dirname, '../../../shared/fixtures/scans')
+const FIXTURES = join(import.meta.dirname, '../fixtures/scans')
 const load = (path: string) => readFileSync(join(FIXTURES, path))
 const findings = (r: ParsedReport) => r.hosts.flatMap((h) => h.findings)
 const services = (r: ParsedReport) => r.hosts.flatMap((h) => h.services)

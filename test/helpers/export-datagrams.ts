@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 
-export const NETFLOW_FIXTURES = new URL('../../../shared/fixtures/netflow/', import.meta.url)
+export const NETFLOW_FIXTURES = new URL('../fixtures/netflow/', import.meta.url)
 
 export interface Datagram {
   payload: Buffer

@@ -1,16 +1,16 @@
 import { gzipSync } from 'node:zlib'
 import { readFileSync } from 'node:fs'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { analyse, fixture, SHARED, sorted, tupleOf, type Analysed } from './helpers.ts'
+import { analyse, fixture, LOCAL, sorted, tupleOf, type Analysed } from './helpers.ts'
 
-// The real capture of ../shared/fixtures/pcap (tcpdump while curl, nmap, hping3, ssh… ran) in its
+// The real capture of test/fixtures/pcap (tcpdump while curl, nmap, hping3, ssh… ran) in its
 // four forms, against the totals tshark, capinfos and softflowd computed (TOTALS.md).
 const FILES = ['dev-capture.pcap', 'dev-capture-ns.pcap', 'dev-capture.pcapng', 'dev-capture.pcap.gz'] as const
 const HOUR = 3_600_000
 
 /** One row of TOTALS.md, by file name. */
 function totals(file: string): Record<string, string> {
-  const lines = readFileSync(new URL('TOTALS.md', SHARED), 'utf8').split('\n').filter((l) => l.startsWith('|'))
+  const lines = readFileSync(new URL('TOTALS.md', LOCAL), 'utf8').split('\n').filter((l) => l.startsWith('|'))
   const cells = (l: string) => l.split('|').slice(1, -1).map((c) => c.trim())
   const head = cells(lines[0]!)
   const row = lines.map(cells).find((c) => c[0] === file)
@@ -23,7 +23,7 @@ describe('the real fixture captures', () => {
   const runs = new Map<string, Analysed>()
   beforeAll(async () => {
     // softflowd's timeouts for TOTALS.md: 3600 s, longer than the capture, so only FIN/RST end a flow.
-    for (const f of FILES) runs.set(f, await analyse(new URL(f, SHARED), { activeTimeoutMs: HOUR, idleTimeoutMs: HOUR }))
+    for (const f of FILES) runs.set(f, await analyse(new URL(f, LOCAL), { activeTimeoutMs: HOUR, idleTimeoutMs: HOUR }))
   })
 
   it.each(FILES)('%s: packet, protocol and byte totals equal tshark/capinfos (TOTALS.md)', (file) => {
@@ -91,7 +91,7 @@ describe('the real fixture captures', () => {
   })
 
   it('with the default timeouts (active 60 s, idle 15 s) quiet flows end idle instead of at the end of the file', async () => {
-    const { flows, summary } = await analyse(new URL('dev-capture.pcapng', SHARED))
+    const { flows, summary } = await analyse(new URL('dev-capture.pcapng', LOCAL))
     const long = runs.get('dev-capture.pcapng')!.summary.flowEnds
     expect(summary.flowEnds.active).toBe(0) // the capture lasts 28 s
     expect(summary.flowEnds.idle).toBeGreaterThan(0)

@@ -2,7 +2,6 @@ import { createReadStream, readFileSync } from 'node:fs'
 import { analyseCapture, type CaptureOptions, type CaptureSummary } from '../../../collector/capture/index.ts'
 import type { FlowRecord } from '../../../collector/flows/record.ts'
 
-export const SHARED = new URL('../../../../shared/fixtures/pcap/', import.meta.url)
 export const LOCAL = new URL('../../fixtures/pcap/', import.meta.url)
 export const TIME_RECEIVED = Date.UTC(2026, 10, 23)
 
@@ -30,7 +29,7 @@ export const tupleOf = (f: FlowRecord): string => [f.protocol, f.srcAddr, f.dstA
 export const sorted = (flows: FlowRecord[]): FlowRecord[] =>
   [...flows].sort((a, b) => a.timeStart - b.timeStart || tupleOf(a).localeCompare(tupleOf(b)) || a.timeEnd - b.timeEnd)
 
-export const fixture = (name: string): Buffer => readFileSync(new URL(name, name.startsWith('dev-capture') ? SHARED : LOCAL))
+export const fixture = (name: string): Buffer => readFileSync(new URL(name, LOCAL))
 
 /** Sum of the decoder's skip counters: every record is an IP packet, a non-IP frame or one of these. */
 export const decodeSkips = (s: CaptureSummary): number =>

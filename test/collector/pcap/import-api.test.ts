@@ -8,7 +8,7 @@ import type { NewToken } from '../../../archive/tokens.ts'
 import { createMetricsRegistry } from '../../../core/metrics.ts'
 import { reloadArchiveDictionary, seedAsset, seedOrganisation } from '../../helpers/archive-seed.ts'
 import { openTestDb, type TestDb } from '../../helpers/db.ts'
-import { SHARED } from './helpers.ts'
+import { LOCAL } from './helpers.ts'
 
 // POST /api/v1/pcaps with real bearer tokens (the auth plugin) against the embedded engine.
 const ACTOR = { name: 'test-setup', role: 'admin', address: '127.0.0.1', via: 'cli' } as const
@@ -17,8 +17,8 @@ const CALLERS: Record<string, NewToken> = {
   admin: { role: 'admin', name: 'admin-token' },
   analyst: { role: 'analyst', name: 'analyst-li' },
 }
-const gz = readFileSync(new URL('dev-capture.pcap.gz', SHARED))
-const pcapng = readFileSync(new URL('dev-capture.pcapng', SHARED))
+const gz = readFileSync(new URL('dev-capture.pcap.gz', LOCAL))
+const pcapng = readFileSync(new URL('dev-capture.pcapng', LOCAL))
 const FLOWS = 10_698
 const LAB = '0a000000-0000-4000-8000-0000000000aa'
 const LAB_WEB = '0b000000-0000-4000-8000-0000000000aa'
@@ -137,7 +137,7 @@ describe('POST /api/v1/pcaps', () => {
     const res = await form([{ name: 'file', filename: '/captures/west-0007.pcap.gz', data: gz }])
     expect(res.statusCode).toBe(200) // the same bytes as the first upload: recognised by content
     expect(res.json()).toMatchObject({ status: 'already_imported', file: 'west-0007.pcap.gz', sensor: 'form-lab' })
-    const ns = readFileSync(new URL('dev-capture-ns.pcap', SHARED))
+    const ns = readFileSync(new URL('dev-capture-ns.pcap', LOCAL))
     const imported = await form([{ name: 'note', data: Buffer.from('nightly') }, { name: 'file', filename: 'west-0008.pcap', data: ns.subarray(0, 1_000_000) }])
     expect(imported.statusCode).toBe(201)
     expect(imported.json()).toMatchObject({ status: 'imported', file: 'west-0008.pcap', sensor: 'form-lab', format: 'pcap-ns', skipped: { truncated_record: 1 } })
@@ -156,7 +156,7 @@ describe('POST /api/v1/pcaps', () => {
 
   it('a big upload is answered at once with its import id (202); the import is followed at GET /pcaps/:id and listed', async () => {
     const get = (who: string, url: string) => app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${tokens[who]}` } })
-    const ns = readFileSync(new URL('dev-capture-ns.pcap', SHARED))
+    const ns = readFileSync(new URL('dev-capture-ns.pcap', LOCAL))
     const accepted = await upload('sensor', ns, '?name=east-big.pcap&wait=false')
     expect(accepted.statusCode).toBe(202)
     const { id, location } = accepted.json()

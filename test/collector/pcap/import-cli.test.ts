@@ -6,11 +6,11 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { openClickHouse } from '../../../core/clickhouse.ts'
 import { loadConfig } from '../../../core/config.ts'
 import { runCli } from '../../helpers/cli.ts'
-import { SHARED } from './helpers.ts'
+import { LOCAL } from './helpers.ts'
 
 // holowatch import-pcap end to end: real processes on one data directory, then the rows counted
 // in ClickHouse (chDB binds a data directory to one process, so the counting comes last).
-const capture = fileURLToPath(new URL('dev-capture.pcap', SHARED))
+const capture = fileURLToPath(new URL('dev-capture.pcap', LOCAL))
 const dir = mkdtempSync(join(tmpdir(), 'holowatch-import-cli-'))
 const env = { HOLOWATCH_DATA_DIR: dir, HOLOWATCH_LOG_LEVEL: 'warn' }
 const FLOWS = 10_698 // with the default timeouts; see fixtures.test.ts

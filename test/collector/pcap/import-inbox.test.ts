@@ -7,10 +7,10 @@ import { createPcapInbox, type PcapInbox } from '../../../collector/capture/inbo
 import { createPcapImporter, type PcapImporter } from '../../../collector/capture/importer.ts'
 import { createLogger } from '../../../core/logger.ts'
 import { openTestDb, type TestDb } from '../../helpers/db.ts'
-import { LOCAL, SHARED } from './helpers.ts'
+import { LOCAL } from './helpers.ts'
 
 // The watched folder, polling fast, on the embedded engine: real fixture files dropped in.
-const capture = fileURLToPath(new URL('dev-capture.pcap', SHARED))
+const capture = fileURLToPath(new URL('dev-capture.pcap', LOCAL))
 const FLOWS = 10_698
 
 async function until(what: string, check: () => boolean, timeoutMs = 30_000): Promise<void> {

@@ -4,11 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { importCaptureFile, ImportWriteError, sha256File } from '../../../collector/capture/import.ts'
 import { createLogger } from '../../../core/logger.ts'
 import { openTestDb, type TestDb } from '../../helpers/db.ts'
-import { LOCAL, SHARED } from './helpers.ts'
+import { LOCAL } from './helpers.ts'
 
 // An import that fails or dies midway leaves some of its batches stored. Importing the same
 // content again must store the capture exactly once: in flows and in the rollups fed from it.
-const capture = fileURLToPath(new URL('dev-capture.pcap', SHARED))
+const capture = fileURLToPath(new URL('dev-capture.pcap', LOCAL))
 const FLOWS = 10_698
 const logger = createLogger('silent')
 

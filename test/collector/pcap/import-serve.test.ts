@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
 import { freePort, startCli, waitForStatus } from '../../helpers/cli.ts'
-import { SHARED } from './helpers.ts'
+import { LOCAL } from './helpers.ts'
 
 // `holowatch serve` with HOLOWATCH_PCAP_INBOX: the inbox stage runs in the real process and
 // stops with it.
@@ -21,7 +21,7 @@ describe('holowatch serve with a pcap inbox', () => {
     })
     try {
       await waitForStatus(`http://127.0.0.1:${api}/readyz`, 200)
-      copyFileSync(fileURLToPath(new URL('dev-capture.pcapng', SHARED)), join(inbox, 'east.pcapng'))
+      copyFileSync(fileURLToPath(new URL('dev-capture.pcapng', LOCAL)), join(inbox, 'east.pcapng'))
       const summary = join(inbox, 'done', 'east.pcapng.summary.json')
       const deadline = Date.now() + 40_000
       while (!existsSync(summary) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100))

@@ -4,7 +4,7 @@ import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { fileChunks, openCapture } from '../../../collector/pcap/index.ts'
-import { LOCAL, SHARED } from './helpers.ts'
+import { LOCAL } from './helpers.ts'
 
 // pcap-parser, the design card's library, reads classic microsecond pcap only (and trusts every
 // length field), so holowatch has readers of its own; on the files it can read it serves as an
@@ -36,7 +36,7 @@ async function ours(path: string): Promise<Record[]> {
 
 describe('classic pcap records agree with pcap-parser', () => {
   it.each([
-    ['dev-capture.pcap (tcpdump, little-endian)', new URL('dev-capture.pcap', SHARED)],
+    ['dev-capture.pcap (tcpdump, little-endian)', new URL('dev-capture.pcap', LOCAL)],
     ['vlan-be.pcap (big-endian)', new URL('vlan-be.pcap', LOCAL)],
     ['services.pcap', new URL('services.pcap', LOCAL)],
   ])('%s', async (_name, url) => {
