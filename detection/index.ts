@@ -3,6 +3,7 @@ import type { Logger } from '../core/logger.ts'
 import type { Registry } from '../core/metrics.ts'
 import { loadSql } from '../sql/queries.ts'
 import { allowedBy, loadAllowlist } from './allowlist.ts'
+import { createBaselines } from './baseline.ts'
 import type { DetectorConfig } from './config.ts'
 import { chTime, type Incident } from './incident.ts'
 import { mergeDetection } from './merge.ts'
@@ -65,6 +66,7 @@ export function createDetector(config: DetectorConfig, deps: DetectorDeps): Dete
   const logger = deps.logger.child({ stage: 'detection' })
   const metrics = createDetectorMetrics(deps.metrics)
   const store = createIncidentStore(ch)
+  const baselines = createBaselines(ch)
   const queries = RULE_QUERIES.filter((q) => config.rules.includes(q.rule))
   const tracked = new Map<string, Tracked>()
   let since = Date.now() - config.startLookbackMs
@@ -77,8 +79,10 @@ export function createDetector(config: DetectorConfig, deps: DetectorDeps): Dete
 
   async function run(from: number, to: number, mode: 'live' | 'window'): Promise<RunResult> {
     const started = performance.now()
-    const [overrides, allow] = await Promise.all([loadOverrides(ch), loadAllowlist(ch, Date.now())])
-    const found = await evaluateRules(ch, queries, { from, to }, config.thresholds, overrides)
+    const [overrides, allow, learned] = await Promise.all([
+      loadOverrides(ch), loadAllowlist(ch, Date.now()), queries.some((q) => q.rule === 'flood') ? baselines.asOf(from) : new Map(),
+    ])
+    const found = await evaluateRules(ch, queries, { from, to }, config.thresholds, overrides, learned)
     const kept: Detection[] = []
     let suppressed = 0
     for (const d of found) {

@@ -39,8 +39,10 @@ export function mergeDetection(current: Incident | undefined, d: Detection, gapM
     }
   }
   const i = current
-  const realerted = d.verdict.magnitude >= 10 * i.alertedMagnitude
-  const peakDetails = d.verdict.magnitude > i.peak ? details : i.details
+  // A scan incident gathers port scans (ports) and sweeps (hosts): magnitudes compare in one unit only.
+  const sameUnit = d.verdict.unit === i.peakUnit
+  const realerted = sameUnit && d.verdict.magnitude >= 10 * i.alertedMagnitude
+  const peakDetails = sameUnit && d.verdict.magnitude > i.peak ? details : i.details
   const merged: Incident = {
     ...i,
     sources: union(i.sources, d.sources, MAX_ADDRESSES),
@@ -52,7 +54,7 @@ export function mergeDetection(current: Incident | undefined, d: Detection, gapM
     assets: rankAssets([...i.assets, ...d.assets]),
     firstSeen: Math.min(i.firstSeen, d.firstSeen),
     lastSeen: Math.max(i.lastSeen, d.lastSeen),
-    peak: Math.max(i.peak, d.verdict.magnitude),
+    peak: sameUnit ? Math.max(i.peak, d.verdict.magnitude) : i.peak,
     alertedMagnitude: realerted ? d.verdict.magnitude : i.alertedMagnitude,
     alertCount: i.alertCount + (realerted ? 1 : 0),
     // Totals come from the detection windows once they are stored; until then the larger view.

@@ -1,5 +1,6 @@
+import type { Baseline } from './baseline.ts'
 import { displayAddress } from './cidr.ts'
-import { AMPLIFIER_PORTS, AUTH_PORTS, HIGH_RISK_PORTS, type ThresholdName, type Thresholds } from './thresholds.ts'
+import { AMPLIFIERS, amplifierParams, AUTH_PORTS, AUTH_PRODUCTS, AUTH_SERVICES, GRADES, gradeFloor, HIGH_RISK_PORTS, type ThresholdName, type Thresholds } from './thresholds.ts'
 
 export const RULE_IDS = ['port_scan', 'host_sweep', 'flood', 'amplification', 'brute_force', 'threat_intel', 'exposed_service'] as const
 export type RuleId = (typeof RULE_IDS)[number]
@@ -32,6 +33,12 @@ export interface Verdict {
   details: Record<string, unknown>
 }
 
+/** What a verdict may weigh besides the row: the grade of the asset hit and its learned baseline. */
+export interface JudgeContext {
+  grade: string | undefined
+  baseline: Baseline | undefined
+}
+
 /**
  * One query of one rule. A rule may have several (brute force: fast, slow, spray); all of a
  * rule's detections merge into the same incidents. The SQL filters with the loosest thresholds in
@@ -44,10 +51,16 @@ export interface RuleQuery {
   window: ThresholdName
   /** Half-window phases: 2 catches a burst that straddles a window boundary; 1 for any-contact rules. */
   phases: 1 | 2
-  /** The target of the incident key is the service (sweeps, sprays), not the asset. */
-  keyOnService: boolean
+  /**
+   * What one incident is: `asset` one per attacker and asset hit (or target address); `org` one per
+   * attacker and organisation hit, whatever the hosts and ports (scans and sweeps, which share the
+   * incident key `scan`); `service` one per attacker and service (sprays).
+   */
+  keyOn: 'asset' | 'org' | 'service'
+  /** SQL slots filled from other files (sql/detection/<file>.sql). */
+  slots?: Record<string, string>
   sqlParams(loose: Thresholds): Record<string, unknown>
-  judge(row: DetectionRow, t: Thresholds): Verdict | undefined
+  judge(row: DetectionRow, t: Thresholds, ctx: JudgeContext): Verdict | undefined
 }
 
 const num = (v: unknown): number => Number(v ?? 0)
@@ -57,11 +70,11 @@ const asMap = (v: unknown): Record<string, number> => {
   return Object.fromEntries(keys.map((k, i) => [String(k), Number(values[i] ?? 0)]))
 }
 const ports = (table: Readonly<Record<number, string>>) => Object.keys(table).map(Number)
-const vectorName = (port: number) => AMPLIFIER_PORTS[port] ?? `udp/${port}`
+const vectorName = (port: number) => AMPLIFIERS[port]?.vector ?? `udp/${port}`
 
 const portScan: RuleQuery = {
-  rule: 'port_scan', variant: 'vertical', sql: 'detection/port_scan', window: 'port_scan.window_s', phases: 2, keyOnService: false,
-  sqlParams: (t) => ({ min_ports: t['port_scan.min_ports'] }),
+  rule: 'port_scan', variant: 'vertical', sql: 'detection/port_scan', window: 'port_scan.window_s', phases: 2, keyOn: 'org',
+  sqlParams: (t) => ({ min_ports: t['port_scan.min_ports'], amp_ports: amplifierParams().amp_ports }),
   judge(row, t) {
     const count = num(row.port_count)
     if (count < t['port_scan.min_ports']) return undefined
@@ -69,31 +82,70 @@ const portScan: RuleQuery = {
   },
 }
 
+const sweepDetails = (row: DetectionRow) => ({
+  host_count: num(row.host_count), archive_host_count: num(row.archive_host_count), dark_host_count: num(row.dark_host_count),
+  service_count: num(row.service_count), services: row.services,
+})
+
 const hostSweep: RuleQuery = {
-  rule: 'host_sweep', variant: 'horizontal', sql: 'detection/host_sweep', window: 'host_sweep.window_s', phases: 2, keyOnService: true,
-  sqlParams: (t) => ({ min_hosts: Math.min(t['host_sweep.min_hosts'], t['host_sweep.min_dark_hosts']) }),
+  rule: 'host_sweep', variant: 'horizontal', sql: 'detection/host_sweep', window: 'host_sweep.window_s', phases: 2, keyOn: 'org',
+  sqlParams: (t) => ({
+    min_hosts: Math.min(t['host_sweep.min_hosts'], t['host_sweep.min_archive_hosts'], t['host_sweep.min_dark_hosts']),
+    amp_ports: amplifierParams().amp_ports,
+  }),
   judge(row, t) {
     const hosts = num(row.host_count)
-    const dark = num(row.dark_host_count)
-    const ratio = Math.max(hosts / t['host_sweep.min_hosts'], dark / t['host_sweep.min_dark_hosts'])
+    const ratio = Math.max(hosts / t['host_sweep.min_hosts'], num(row.archive_host_count) / t['host_sweep.min_archive_hosts'], num(row.dark_host_count) / t['host_sweep.min_dark_hosts'])
     if (ratio < 1) return undefined
-    return { magnitude: hosts, unit: 'hosts', ratio, details: { service: row.target, host_count: hosts, dark_host_count: dark } }
+    return { magnitude: hosts, unit: 'hosts', ratio, details: sweepDetails(row) }
   },
 }
 
-const flood: RuleQuery = {
-  rule: 'flood', variant: 'volumetric', sql: 'detection/flood', window: 'flood.window_s', phases: 2, keyOnService: false,
-  sqlParams: (t) => ({ min_pps: t['flood.min_pps'], min_bps: t['flood.min_mbps'] * 1e6, min_fps: t['flood.min_flows_per_s'] }),
+/** The same sweep over hours: a few archive hosts probed slowly (knock-knock). */
+const hostSweepSlow: RuleQuery = {
+  ...hostSweep, variant: 'slow', window: 'host_sweep.slow_window_s',
+  sqlParams: (t) => ({ min_hosts: Math.min(t['host_sweep.slow_min_hosts'], t['host_sweep.min_dark_hosts']), amp_ports: amplifierParams().amp_ports }),
   judge(row, t) {
+    const hosts = num(row.host_count)
+    const ratio = Math.max(num(row.archive_host_count) / t['host_sweep.slow_min_hosts'], num(row.dark_host_count) / t['host_sweep.min_dark_hosts'])
+    if (ratio < 1) return undefined
+    return { magnitude: hosts, unit: 'hosts', ratio, details: sweepDetails(row) }
+  },
+}
+
+/** Classes of packets that are an attack on their own: SYN, UDP, ICMP, fragments, backscatter. */
+const ATTACK_CLASSES = new Set(['syn', 'udp', 'icmp', 'fragment', 'backscatter'])
+
+const flood: RuleQuery = {
+  rule: 'flood', variant: 'volumetric', sql: 'detection/flood', window: 'flood.window_s', phases: 2, keyOn: 'asset',
+  sqlParams: (t) => ({
+    min_pps: Math.min(t['flood.min_pps'], ...GRADES.map((g) => gradeFloor(t, 'flood', 'min_pps', g))),
+    min_bps: Math.min(t['flood.min_mbps'], ...GRADES.map((g) => gradeFloor(t, 'flood', 'min_mbps', g))) * 1e6,
+    min_fps: t['flood.min_flows_per_s'],
+    ...amplifierParams(),
+  }),
+  judge(row, t, { grade, baseline }) {
     const pps = num(row.pps)
     const bps = num(row.bps)
     const fps = num(row.fps)
-    const ratio = Math.max(pps / t['flood.min_pps'], bps / (t['flood.min_mbps'] * 1e6), fps / t['flood.min_flows_per_s'])
-    if (ratio < 1) return undefined
     const classes = asMap(row.class_packets)
     const total = Object.values(classes).reduce((a, b) => a + b, 0) || 1
     const [top, share] = Object.entries(classes).sort((a, b) => b[1] - a[1])[0] ?? ['other', 0]
     const floodClass = share / total > t['flood.class_share_pct'] / 100 ? top : 'mixed'
+    // Answers from amplifiers are the amplification rule's: one attack, one incident.
+    if (floodClass === 'reflection') return undefined
+    // Above the asset's own normal rates (when learned), and above the floors: the grade's for a
+    // dominant attack class, FastNetMon's centre-wide numbers for any other mix of traffic.
+    const k = t['flood.baseline_multiple']
+    const learned = baseline && baseline.slots >= t['flood.baseline_min_slots'] ? baseline : undefined
+    const attack = ATTACK_CLASSES.has(floodClass)
+    const need = {
+      pps: Math.max(attack ? gradeFloor(t, 'flood', 'min_pps', grade) : t['flood.min_pps'], k * (learned?.pps ?? 0)),
+      bps: Math.max((attack ? gradeFloor(t, 'flood', 'min_mbps', grade) : t['flood.min_mbps']) * 1e6, k * (learned?.bps ?? 0)),
+      fps: Math.max(t['flood.min_flows_per_s'], k * (learned?.fps ?? 0)),
+    }
+    const ratio = Math.max(pps / need.pps, bps / need.bps, fps / need.fps)
+    if (ratio < 1) return undefined
     const protocolMix = Object.fromEntries(Object.entries(asMap(row.protocol_packets)).map(([p, n]) => [p, round(n / total, 3)]))
     const [p5, p50, p95] = (row.packet_size as number[]) ?? []
     return {
@@ -103,6 +155,7 @@ const flood: RuleQuery = {
       details: {
         class: floodClass,
         pps: round(pps, 1), bps: Math.round(bps), flows_per_s: round(fps, 1),
+        threshold: { pps: round(need.pps, 1), bps: Math.round(need.bps), flows_per_s: round(need.fps, 1), grade: grade ?? null, baseline: learned ? { pps: round(learned.pps, 1), bps: Math.round(learned.bps), flows_per_s: round(learned.fps, 1), slots: learned.slots } : null },
         fingerprint: {
           top_sources: row.sources.map(displayAddress), source_count: num(row.source_count), top_source_ports: row.source_ports,
           top_destination_ports: row.ports, protocol_mix: protocolMix, packet_size: { p5, p50, p95 },
@@ -114,15 +167,15 @@ const flood: RuleQuery = {
 }
 
 const amplification: RuleQuery = {
-  rule: 'amplification', variant: 'reflection', sql: 'detection/amplification', window: 'amplification.window_s', phases: 2, keyOnService: false,
+  rule: 'amplification', variant: 'reflection', sql: 'detection/amplification', window: 'amplification.window_s', phases: 2, keyOn: 'asset',
   sqlParams: (t) => ({
-    ports: ports(AMPLIFIER_PORTS), min_reflectors: t['amplification.min_reflectors'],
-    min_avg_bytes: t['amplification.min_avg_bytes'], min_bps: t['amplification.min_mbps'] * 1e6,
+    ...amplifierParams(), min_reflectors: t['amplification.min_reflectors'],
+    min_bps: Math.min(...GRADES.map((g) => gradeFloor(t, 'amplification', 'min_mbps', g))) * 1e6,
   }),
-  judge(row, t) {
+  judge(row, t, { grade }) {
     const bps = num(row.bps)
-    if (num(row.source_count) < t['amplification.min_reflectors'] || num(row.avg_bytes) < t['amplification.min_avg_bytes']) return undefined
-    const ratio = bps / (t['amplification.min_mbps'] * 1e6)
+    if (num(row.source_count) < t['amplification.min_reflectors']) return undefined
+    const ratio = bps / (gradeFloor(t, 'amplification', 'min_mbps', grade) * 1e6)
     if (ratio < 1) return undefined
     const byPort = asMap(row.vector_bytes)
     const total = Object.values(byPort).reduce((a, b) => a + b, 0) || 1
@@ -138,7 +191,8 @@ const amplification: RuleQuery = {
 }
 
 const bruteParams = (t: Thresholds) => ({
-  ports: ports(AUTH_PORTS), min_packets: t['brute_force.session_min_packets'], max_packets: t['brute_force.session_max_packets'],
+  ports: ports(AUTH_PORTS), auth_products: AUTH_PRODUCTS, auth_services: AUTH_SERVICES,
+  min_packets: t['brute_force.session_min_packets'], max_packets: t['brute_force.session_max_packets'],
 })
 const bruteDetails = (row: DetectionRow, variant: string) => ({
   variant, service: AUTH_PORTS[row.ports[0] ?? 0] ?? `tcp/${row.ports[0]}`, sessions: num(row.sessions),
@@ -146,7 +200,8 @@ const bruteDetails = (row: DetectionRow, variant: string) => ({
 })
 
 const bruteForce: RuleQuery = {
-  rule: 'brute_force', variant: 'fast', sql: 'detection/brute_force', window: 'brute_force.window_s', phases: 2, keyOnService: false,
+  rule: 'brute_force', variant: 'fast', sql: 'detection/brute_force', window: 'brute_force.window_s', phases: 2, keyOn: 'asset',
+  slots: { sessions: 'detection/auth_sessions' },
   sqlParams: (t) => ({ ...bruteParams(t), min_sessions: t['brute_force.min_sessions'] }),
   judge(row, t) {
     const ratio = num(row.sessions) / t['brute_force.min_sessions']
@@ -164,7 +219,7 @@ const bruteForceSlow: RuleQuery = {
 }
 
 const bruteForceSpray: RuleQuery = {
-  ...bruteForce, variant: 'spray', sql: 'detection/brute_force_spray', window: 'brute_force.spray_window_s', keyOnService: true,
+  ...bruteForce, variant: 'spray', sql: 'detection/brute_force_spray', window: 'brute_force.spray_window_s', keyOn: 'service',
   sqlParams: (t) => ({ ...bruteParams(t), min_hosts: t['brute_force.spray_min_hosts'], min_sessions: t['brute_force.spray_min_sessions'] }),
   judge(row, t) {
     const hosts = num(row.host_count)
@@ -175,7 +230,7 @@ const bruteForceSpray: RuleQuery = {
 }
 
 const threatIntel: RuleQuery = {
-  rule: 'threat_intel', variant: 'known_bad', sql: 'detection/threat_intel', window: 'threat_intel.window_s', phases: 1, keyOnService: false,
+  rule: 'threat_intel', variant: 'known_bad', sql: 'detection/threat_intel', window: 'threat_intel.window_s', phases: 1, keyOn: 'asset',
   sqlParams: () => ({}),
   judge(row) {
     const answered = num(row.answered) === 1
@@ -187,7 +242,7 @@ const threatIntel: RuleQuery = {
 }
 
 const exposedService: RuleQuery = {
-  rule: 'exposed_service', variant: 'exposure', sql: 'detection/exposed_service', window: 'exposed_service.window_s', phases: 1, keyOnService: false,
+  rule: 'exposed_service', variant: 'exposure', sql: 'detection/exposed_service', window: 'exposed_service.window_s', phases: 1, keyOn: 'asset',
   sqlParams: () => ({ ports: ports(HIGH_RISK_PORTS), grades: ['core', 'important'] }),
   judge(row) {
     const services = row.ports.map((p) => `${p}/${HIGH_RISK_PORTS[p] ?? 'unknown'}`)
@@ -196,7 +251,7 @@ const exposedService: RuleQuery = {
 }
 
 export const RULE_QUERIES: readonly RuleQuery[] = [
-  portScan, hostSweep, flood, amplification, bruteForce, bruteForceSlow, bruteForceSpray, threatIntel, exposedService,
+  portScan, hostSweep, hostSweepSlow, flood, amplification, bruteForce, bruteForceSlow, bruteForceSpray, threatIntel, exposedService,
 ]
 
 /** Severity base per rule before asset grade and magnitude adjust it. */

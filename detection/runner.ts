@@ -1,5 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client'
-import { loadSql } from '../sql/queries.ts'
+import { fillSlots, loadSql } from '../sql/queries.ts'
+import type { Baselines } from './baseline.ts'
 import { displayAddress } from './cidr.ts'
 import { chTime, rankAssets, type AssetRef } from './incident.ts'
 import { effectiveThresholds, loosestThresholds, type Overrides } from './overrides.ts'
@@ -43,6 +44,7 @@ export async function evaluateRules(
   range: { from: number; to: number },
   base: Thresholds,
   overrides: Overrides,
+  baselines: Baselines = new Map(),
 ): Promise<Detection[]> {
   const loose = loosestThresholds(base, overrides)
   const out: Detection[] = []
@@ -52,12 +54,12 @@ export async function evaluateRules(
       const offset = (phase * windowMs) / 2
       const from = Math.floor((range.from - offset) / windowMs) * windowMs + offset
       const rs = await ch.query({
-        query: loadSql(q.sql),
+        query: q.slots ? fillSlots(loadSql(q.sql), Object.fromEntries(Object.entries(q.slots).map(([k, f]) => [k, loadSql(f)]))) : loadSql(q.sql),
         query_params: { from: chTime(from), to: chTime(range.to), window_ms: windowMs, offset_ms: offset, ...q.sqlParams(loose) },
         format: 'JSONEachRow',
       })
       for (const row of await rs.json<DetectionRow>()) {
-        const detection = judge(q, row, base, overrides, phase, windowMs)
+        const detection = judge(q, row, base, overrides, baselines, phase, windowMs)
         if (detection) out.push(detection)
       }
     }
@@ -65,22 +67,29 @@ export async function evaluateRules(
   return out
 }
 
-function judge(q: RuleQuery, row: DetectionRow, base: Thresholds, overrides: Overrides, phase: number, windowMs: number): Detection | undefined {
+/** Scans and sweeps by one source of one organisation are one attack: they share one incident key. */
+const KEY_GROUP: Partial<Record<RuleId, string>> = { port_scan: 'scan', host_sweep: 'scan' }
+const NIL = '00000000-0000-0000-0000-000000000000'
+
+function judge(q: RuleQuery, row: DetectionRow, base: Thresholds, overrides: Overrides, baselines: Baselines, phase: number, windowMs: number): Detection | undefined {
   const assets = rankAssets(row.assets.map(([id, org, sector, locality, grade]) => ({ id, org, sector, locality, grade })))
   const primary = assets[0]
-  const verdict = q.judge(row, effectiveThresholds(base, overrides, primary?.id, primary?.grade))
+  const verdict = q.judge(row, effectiveThresholds(base, overrides, primary?.id, primary?.grade), { grade: primary?.grade, baseline: primary ? baselines.get(primary.id) : undefined })
   if (!verdict) return undefined
   const source = displayAddress(row.source)
   const sources = row.sources.map(displayAddress)
   const targets = row.targets.map(displayAddress)
-  const target = q.keyOnService ? `${q.variant === 'spray' ? 'spray:' : ''}${row.target}` : (primary?.id ?? displayAddress(row.target))
+  const org = primary?.org && primary.org !== NIL ? primary.org : undefined
+  const target = q.keyOn === 'service' ? `${q.variant === 'spray' ? 'spray:' : ''}${row.target}`
+    : q.keyOn === 'org' ? (org ? `org:${org}` : q.rule === 'port_scan' ? displayAddress(row.target) : 'outside')
+    : (primary?.id ?? displayAddress(row.target))
   return {
     rule: q.rule,
     variant: q.variant,
     phase,
     windowStart: Number(row.window_start),
     windowMs,
-    key: `${q.rule}|${source}|${target}`,
+    key: `${KEY_GROUP[q.rule] ?? q.rule}|${source}|${target}`,
     source,
     sources,
     sourceCount: Math.max(Number(row.source_count ?? 0), sources.length),

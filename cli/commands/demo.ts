@@ -13,7 +13,6 @@ import { createLogger } from '../../core/logger.ts'
 import { createDetector, detectorConfigFrom } from '../../detection/index.ts'
 import { createHealthcheck } from '../../healthcheck/index.ts'
 import { healthcheckConfigFrom } from '../../healthcheck/config.ts'
-import { parseThresholdOverrides } from '../../detection/thresholds.ts'
 import { UsageError, type Command } from '../command.ts'
 import { configFrom, openMigrated } from '../context.ts'
 import { serveCommand } from './serve.ts'
@@ -32,6 +31,7 @@ const HEADER = 'credit_code,org_name,sector,locality,org_address,cso_name,cso_ph
 const SEED = [
   [LAB, '实验水务有限公司', 'water', 'lab-town', '实验镇水厂路1号', '王磊', '0591-8877001', 'wanglei@water.example.cn', 'CISP-2025-0077', '', 'SCADA web server', 'industrial_control', 'core', '3', '10.77.0.10/32; 2001:db8:77::10/128', 'scada.water.example.cn', '80/tcp nginx; 22/tcp OpenSSH', '', '35010099077-25001', 'scada', 'active', 'water treatment control'],
   [LAB, '实验水务有限公司', 'water', 'lab-town', '实验镇水厂路1号', '王磊', '0591-8877001', 'wanglei@water.example.cn', 'CISP-2025-0077', '', 'operator workstation', 'business_system', 'general', '2', '10.77.0.20/32', '', '', '', '', 'office', 'active', ''],
+  [LAB, '实验水务有限公司', 'water', 'lab-town', '实验镇水厂路1号', '王磊', '0591-8877001', 'wanglei@water.example.cn', 'CISP-2025-0077', '', 'plant LAN', 'other', 'general', '2', '10.77.0.0/27', '', '', '', '', 'lan', 'active', 'the plant network block'],
   [SCHOOL, '第一中学', 'education', 'east-street', '东街1号', '张伟', '0591-8888001', 'zhangwei@school.example.cn', 'CISP-2024-0001', '', '学校门户网站', 'website', 'important', '2', '203.0.113.10', 'www.school.example.cn', '443/tcp nginx 1.24; 80/tcp nginx 1.24', '闽ICP备00000001号', '35010099001-24001', 'portal', 'active', '对外门户'],
   [HOSPITAL, '县人民医院', 'health', 'east-street', '西街8号', '李娜', '0591-8888002', 'lina@hospital.example.cn', '', '', 'HIS', 'database', 'core', '3', '10.30.0.0/24', '', '1433/tcp SQL Server 2019', '', '35010099002-24001', 'medical', 'active', ''],
   // The host of the demo's Nessus report (a real scan of Acunetix's public test site), registered
@@ -41,8 +41,6 @@ const SEED = [
 /** The health check's report: a real Nessus export with 49 findings on that host (test/fixtures/scans/SOURCES.md). */
 const HEALTH_CHECK_REPORT = 'scans/nessus/nessus_with_cvssv3.nessus'
 
-/** Detection thresholds the bounded lab traffic supports (see test/detection/lab.ts for why). */
-const LAB_THRESHOLDS = ['port_scan.min_ports=10', 'host_sweep.min_hosts=5', 'flood.min_pps=1000', 'flood.min_flows_per_s=500']
 const CAPTURE_FROM = '2026-11-22T12:08:00Z'
 const CAPTURE_TO = '2026-11-22T12:10:00Z'
 
@@ -51,7 +49,7 @@ export const demoCommand: Command = {
   usage: `Usage: holowatch demo [--data-dir DIR] [--fixtures DIR] [--no-serve]
 
 For a first look: creates a fresh data directory (default ./var/demo; it must not exist or be
-empty), loads an archive of the lab network (three organisations, five assets), imports the
+empty), loads an archive of the lab network (three organisations, six assets), imports the
 capture test/fixtures/pcap/dev-capture.pcapng once (its NetFlow exports carry the same packets, so
 they are not loaded as well: the one screen's totals are the capture's), runs detection over its
 time span, opens a health-check campaign with a real Nessus report, issues rectification notices
@@ -96,9 +94,8 @@ printed token.
         await importer.stop()
       }
 
-      const detectorConfig = detectorConfigFrom(loaded.config)
-      detectorConfig.thresholds = parseThresholdOverrides(LAB_THRESHOLDS, detectorConfig.thresholds)
-      const detection = await createDetector(detectorConfig, { clickhouse, logger }).runWindow(Date.parse(CAPTURE_FROM), Date.parse(CAPTURE_TO))
+      // At the product's defaults, like every installation.
+      const detection = await createDetector(detectorConfigFrom(loaded.config), { clickhouse, logger }).runWindow(Date.parse(CAPTURE_FROM), Date.parse(CAPTURE_TO))
       console.log(`detection: ${detection.opened.length} incidents opened over ${CAPTURE_FROM} … ${CAPTURE_TO}`)
 
       // A health-check campaign with one vendor's Nmap report, and the critical incidents dispatched

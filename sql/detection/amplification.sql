@@ -2,9 +2,11 @@
 -- memcached, CLDAP, CharGEN, SNMP, ...) towards one destination, in large packets from many
 -- reflectors. Unsolicited means the destination sent nothing to that reflector's port shortly
 -- before: a resolver's own lookups, an NTP client's replies and the like are answers to its own
--- questions and never count. Only archive assets are watched. The vectors are the amplifier ports that carry the packets.
--- Parameters: from, to, window_ms, offset_ms, ports (the amplifier ports), min_reflectors,
--- min_avg_bytes, min_bps (the lowest in force).
+-- questions and never count. Only answers count: flows whose packets average at least the
+-- smallest answer of their vector (amp_min_bytes, aligned with amp_ports). Only archive assets are
+-- watched. The vectors are the amplifier ports that carry the packets.
+-- Parameters: from, to, window_ms, offset_ms, amp_ports, amp_min_bytes, min_reflectors,
+-- min_bps (the lowest in force).
 WITH
     {window_ms:Int64} AS w,
     {offset_ms:Int64} AS o
@@ -29,10 +31,11 @@ SELECT
     count() AS flows_total
 FROM flows
 WHERE time_start >= {from:DateTime64(3)} AND time_start < {to:DateTime64(3)}
-    AND NOT empty(dst_asset) AND protocol = 17 AND src_port IN {ports:Array(UInt16)}
+    AND NOT empty(dst_asset) AND protocol = 17 AND has({amp_ports:Array(UInt16)}, src_port)
+    AND bytes >= packets * arrayElement({amp_min_bytes:Array(UInt32)}, indexOf({amp_ports:Array(UInt16)}, src_port))
     AND (dst_addr, src_addr, src_port) NOT IN (
         SELECT src_addr, dst_addr, dst_port FROM flows
         WHERE time_start >= {from:DateTime64(3)} - INTERVAL 2 MINUTE AND time_start < {to:DateTime64(3)}
-            AND protocol = 17 AND dst_port IN {ports:Array(UInt16)})
+            AND protocol = 17 AND has({amp_ports:Array(UInt16)}, dst_port))
 GROUP BY window_start, dst_addr
-HAVING source_count >= {min_reflectors:UInt32} AND avg_bytes >= {min_avg_bytes:Float64} AND bps >= {min_bps:Float64}
+HAVING source_count >= {min_reflectors:UInt32} AND bps >= {min_bps:Float64}

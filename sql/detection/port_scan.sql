@@ -2,11 +2,13 @@
 -- Only failed or half-open attempts count, as Zeek's scan policy does: TCP flows from the source
 -- that never carried ACK (the handshake never completed: SYN answered by RST, SYN unanswered,
 -- SYN answered by SYN-ACK then reset by the scanner) and the stealth probes (NULL, FIN, Xmas,
--- SYN+FIN), plus UDP flows the host never answered (silence or ICMP port unreachable).
+-- SYN+FIN), plus UDP flows the host never answered (silence or ICMP port unreachable). UDP that is
+-- itself an answer is never a probe: from an amplifier port (reflection, the amplification rule's),
+-- or from a service port (< 1024) to an ephemeral one (the answer to a request the destination sent).
 -- Backscatter is never a probe: SYN-ACK and RST-ACK carry ACK, and a bare RST (no SYN, no FIN)
 -- is excluded explicitly.
 -- The fanout_ports_1m rollup finds the candidate pairs cheaply; raw flows give the exact count.
--- Parameters: from, to, window_ms, offset_ms (windows start at offset + k * window), min_ports.
+-- Parameters: from, to, window_ms, offset_ms (windows start at offset + k * window), min_ports, amp_ports.
 WITH
     {window_ms:Int64} AS w,
     {offset_ms:Int64} AS o,
@@ -43,7 +45,8 @@ WHERE time_start >= {from:DateTime64(3)} AND time_start < {to:DateTime64(3)}
         HAVING uniqMerge(ports) >= {min_ports:UInt32})
     AND (
         (protocol = 6 AND bitAnd(tcp_flags, 0x10) = 0 AND NOT (bitAnd(tcp_flags, 0x04) != 0 AND bitAnd(tcp_flags, 0x03) = 0))
-        OR (protocol = 17 AND (dst_addr, src_addr, dst_port, src_port) NOT IN (
+        OR (protocol = 17 AND NOT has({amp_ports:Array(UInt16)}, src_port) AND NOT (src_port < 1024 AND dst_port >= 1024)
+            AND (dst_addr, src_addr, dst_port, src_port) NOT IN (
             SELECT src_addr, dst_addr, src_port, dst_port FROM flows
             WHERE time_start >= {from:DateTime64(3)} - INTERVAL 1 MINUTE AND time_start < {to:DateTime64(3)} + INTERVAL 1 MINUTE
                 AND protocol = 17)))

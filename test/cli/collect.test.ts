@@ -18,7 +18,7 @@ describe('holowatch collect', () => {
       for (const d of exportDatagrams('softflowd-v5.pcap')) await new Promise((resolve) => socket.send(d.payload, udp, '127.0.0.1', resolve))
       socket.close()
       let text = ''
-      const deadline = Date.now() + 20_000
+      const deadline = Date.now() + 90_000
       while (Date.now() < deadline && !text.includes('holowatch_writer_rows_written_total 10596')) {
         text = await (await fetch(`${base}/metrics`)).text()
         await new Promise((r) => setTimeout(r, 200))

@@ -44,7 +44,7 @@ describe('holowatch serve', () => {
       const socket = createSocket('udp4')
       for (const d of exportDatagrams('softflowd-v9.pcap')) await new Promise((resolve) => socket.send(d.payload, udp, '127.0.0.1', resolve))
       socket.close()
-      const deadline = Date.now() + 20_000
+      const deadline = Date.now() + 90_000
       let exporter: { flows?: number; packets?: { netflow9: number } } | undefined
       while (Date.now() < deadline && exporter?.flows !== 10620) {
         const res = await fetch(`${base}/api/v1/exporters`, { headers: { authorization: `Bearer ${token}` } })

@@ -8,7 +8,7 @@ import { createLogger } from '../../core/logger.ts'
 import { createDetector, detectorConfigFrom, type Incident } from '../../detection/index.ts'
 import { openTestDb, type TestDb } from '../helpers/db.ts'
 import { exportDatagrams } from '../helpers/export-datagrams.ts'
-import { LAB_FROM, LAB_SERVER, LAB_THRESHOLDS, LAB_TO, seedLab } from './lab.ts'
+import { LAB_FROM, LAB_SERVER, LAB_TO, seedLab } from './lab.ts'
 
 // The lab capture of test/fixtures (truth.json lists every attack) imported the two ways a
 // centre receives traffic: as a pcap file, and as NetFlow v5 / v9 / IPFIX exported by softflowd
@@ -25,12 +25,15 @@ interface TruthEvent {
 }
 const truth = (JSON.parse(readFileSync(new URL('pcap/truth.json', FIXTURES), 'utf8')) as { events: TruthEvent[] }).events
 
-/** The incident rule (and flood class) each truth type must produce. */
-const EXPECTED: Record<string, { rule: string; class?: string }> = {
-  port_scan: { rule: 'port_scan' },
-  host_sweep: { rule: 'host_sweep' },
-  syn_flood: { rule: 'flood', class: 'syn' },
-  brute_force: { rule: 'brute_force' },
+/**
+ * The incident each truth type must produce: its rules (scans and sweeps by one source of one
+ * organisation are one incident, under the rule that saw it first) and the variant or flood class.
+ */
+const EXPECTED: Record<string, { rules: string[]; variant?: string; class?: string }> = {
+  port_scan: { rules: ['port_scan', 'host_sweep'], variant: 'vertical' },
+  host_sweep: { rules: ['port_scan', 'host_sweep'], variant: 'horizontal' },
+  syn_flood: { rules: ['flood'], class: 'syn' },
+  brute_force: { rules: ['brute_force'] },
 }
 
 async function detectLab(db: TestDb, load: (write: (flows: FlowRecord[]) => void) => Promise<void>): Promise<Incident[]> {
@@ -54,26 +57,30 @@ function checkAgainstTruth(incidents: Incident[], options: { ipv6: boolean }): v
     if (!options.ipv6 && event.attacker?.includes(':')) continue
     const want = EXPECTED[event.type.replace(/ \(.*\)$/, '')]!
     const found = incidents.find(
-      (i) => i.rule === want.rule && (i.source === event.attacker || i.sources.includes(event.attacker!)) &&
-        event.victims.some((v) => i.targets.includes(v)) && (!want.class || i.details.class === want.class),
+      (i) => want.rules.includes(i.rule) && (i.source === event.attacker || i.sources.includes(event.attacker!)) &&
+        event.victims.some((v) => i.targets.includes(v)) && (!want.class || i.details.class === want.class) &&
+        (!want.variant || (i.details.variants as string[]).includes(want.variant)),
     )
     expect(found, `event ${event.id} (${event.type} by ${event.attacker})`).toBeDefined()
     matched.add(found!.id)
-    if (event.type !== 'host_sweep') expect(found!.assets[0]?.id).toBe(LAB_SERVER)
+    expect(found!.assets[0]?.id).toBe(LAB_SERVER)
   }
-  // Events 2 and 3 (SYN and Xmas scans by the same attacker of the same host) are one incident.
-  const scan = incidents.find((i) => i.rule === 'port_scan' && i.source === '10.77.0.66')!
-  expect(scan.details.techniques).toEqual(expect.arrayContaining(['syn', 'xmas']))
+  // Events 2, 3 and 5 (SYN and Xmas scans of the server, a sweep of the LAN on 6379, by the same
+  // attacker of the same organisation within minutes) are one incident.
+  const scans = incidents.filter((i) => ['port_scan', 'host_sweep'].includes(i.rule) && i.source === '10.77.0.66')
+  expect(scans).toHaveLength(1)
+  expect(scans[0]!.details.techniques).toEqual(expect.arrayContaining(['syn', 'xmas']))
+  expect(scans[0]!.details.variants).toEqual(['horizontal', 'vertical'])
   // Nothing else: no incident from the benign client, none made of the ARP-only sweep.
   expect(incidents.filter((i) => !matched.has(i.id)).map((i) => `${i.rule} ${i.source} → ${i.targets.join(',')}`)).toEqual([])
   expect(incidents.some((i) => i.source === '10.77.0.20' || i.sources.includes('10.77.0.20'))).toBe(false)
-  expect(incidents.filter((i) => i.rule === 'host_sweep').map((i) => i.details.service)).toEqual(['tcp/6379'])
+  expect(scans[0]!.details.services).toEqual(expect.arrayContaining(['tcp/6379']))
 }
 
 describe('real traffic as pcap', () => {
   let db: TestDb
   beforeAll(async () => {
-    db = await openTestDb({ env: { HOLOWATCH_DETECT_THRESHOLDS: LAB_THRESHOLDS.join(',') } })
+    db = await openTestDb()
   })
   afterAll(() => db.close())
 
@@ -89,7 +96,7 @@ for (const [version, file, ipv6] of [['v5', 'softflowd-v5.pcap', false], ['v9', 
   describe(`real traffic as NetFlow ${version}`, () => {
     let db: TestDb
     beforeAll(async () => {
-      db = await openTestDb({ env: { HOLOWATCH_DETECT_THRESHOLDS: LAB_THRESHOLDS.join(',') } })
+      db = await openTestDb()
     })
     afterAll(() => db.close())
 

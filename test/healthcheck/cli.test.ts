@@ -30,5 +30,5 @@ describe('holowatch healthcheck', () => {
     expect(usage.code).toBe(2)
     const list = await runCli(['healthcheck', 'campaigns'], env)
     expect(list.stdout).toContain(`${id}  2026  active   CLI check`)
-  }, 120_000)
+  }, 240_000)
 })

@@ -63,7 +63,7 @@ export function freeUdpPort(): Promise<number> {
 }
 
 /** Polls `url` until it answers with `status` or the deadline passes. */
-export async function waitForStatus(url: string, status: number, timeoutMs = 30_000): Promise<Response> {
+export async function waitForStatus(url: string, status: number, timeoutMs = 120_000): Promise<Response> {
   const deadline = Date.now() + timeoutMs
   let last: unknown
   while (Date.now() < deadline) {

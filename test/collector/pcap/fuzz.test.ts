@@ -106,5 +106,5 @@ describe('fuzzing the readers and decoders with mutated real captures', () => {
     expect(outcomes.skippedPackets).toBeGreaterThan(100)
     expect(outcomes.notCapture).toBeGreaterThan(0)
     expect(seconds).toBeLessThan(50)
-  }, 120_000)
+  }, 240_000)
 })

@@ -78,5 +78,5 @@ describe('holowatch import-pcap', () => {
     } finally {
       await ch.close()
     }
-  }, 120_000)
+  }, 240_000)
 })

@@ -13,7 +13,7 @@ import { LOCAL } from './helpers.ts'
 const capture = fileURLToPath(new URL('dev-capture.pcap', LOCAL))
 const FLOWS = 10_698
 
-async function until(what: string, check: () => boolean, timeoutMs = 30_000): Promise<void> {
+async function until(what: string, check: () => boolean, timeoutMs = 90_000): Promise<void> {
   const deadline = Date.now() + timeoutMs
   while (!check()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)

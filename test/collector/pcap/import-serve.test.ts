@@ -32,5 +32,5 @@ describe('holowatch serve with a pcap inbox', () => {
     expect(await serve.exited).toBe(0)
     expect(serve.output()).toContain('"msg":"watching the pcap inbox"')
     expect(serve.output()).toContain('"msg":"inbox capture handled"')
-  }, 90_000)
+  }, 180_000)
 })
