@@ -37,7 +37,8 @@ Times are ISO 8601 (UTC unless they carry an offset), e.g. 2026-11-22T12:08:00Z.
     } catch (err) {
       throw new UsageError(`--threshold: ${(err as Error).message}`)
     }
-    const logger = createLogger(loaded.config.logLevel === 'info' ? 'warn' : loaded.config.logLevel)
+    // Logs go to standard error: standard output is the result (JSON with --json).
+    const logger = createLogger(loaded.config.logLevel === 'info' ? 'warn' : loaded.config.logLevel, {}, 2)
     const { clickhouse } = await openMigrated(loaded)
     try {
       const detector = createDetector(detectorConfig, { clickhouse, logger })

@@ -9,7 +9,7 @@ export const HOLOWATCH_BIN = fileURLToPath(new URL('../../bin/holowatch.js', imp
 const TEST_ENV = { HOLOWATCH_NETFLOW_PORT: '0', HOLOWATCH_IPFIX_PORT: '0' }
 
 /** Runs `holowatch ARGS` to completion and returns its exit code and output. */
-export function runCli(args: string[], env: Record<string, string> = {}, timeoutMs = 60_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export function runCli(args: string[], env: Record<string, string> = {}, timeoutMs = 180_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [HOLOWATCH_BIN, ...args], { env: { ...process.env, ...TEST_ENV, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
     let stdout = ''
