@@ -1,15 +1,18 @@
 import type { ClickHouseClient } from '@clickhouse/client'
 import { hostname } from 'node:os'
-import { createCollector, type Collector } from '../collector/index.ts'
+import { createCollector, type Collector, type FlowRecord } from '../collector/index.ts'
 import type { Config } from '../core/config.ts'
 import type { Logger } from '../core/logger.ts'
 import type { Registry } from '../core/metrics.ts'
-import { createDetector, detectorConfigFrom } from '../detection/index.ts'
+import { createDetector, createFloodWatch, detectorConfigFrom } from '../detection/index.ts'
 import { createHealthcheck, healthcheckConfigFrom } from '../healthcheck/index.ts'
 import type { Stage } from './lifecycle.ts'
 
 /** Starts the NetFlow / IPFIX collector (listeners, decoder, writer with its spool replay). */
-export async function startCollectorStage(config: Config, deps: { clickhouse: ClickHouseClient; logger: Logger; metrics: Registry }): Promise<{ collector: Collector; stage: Stage }> {
+export async function startCollectorStage(
+  config: Config,
+  deps: { clickhouse: ClickHouseClient; logger: Logger; metrics: Registry; tap?: (flows: readonly FlowRecord[]) => void },
+): Promise<{ collector: Collector; stage: Stage }> {
   const collector = createCollector(config, deps)
   try {
     await collector.start()
@@ -20,11 +23,31 @@ export async function startCollectorStage(config: Config, deps: { clickhouse: Cl
   return { collector, stage: { name: 'collector', stop: () => collector.stop() } }
 }
 
-/** Starts the live detection loop over the flows as they arrive. */
-export function startDetectionStage(config: Config, deps: { clickhouse: ClickHouseClient; logger: Logger; metrics: Registry }): Stage {
-  const detector = createDetector(detectorConfigFrom(config), deps)
+/**
+ * Starts detection: the live loop over the flows as they are stored (every rule), and streaming
+ * flood detection over the flows as they are decoded (`observe`, the collector's tap), whose
+ * verdicts the same detector merges into incidents within a second or two.
+ */
+export async function startDetectionStage(config: Config, deps: { clickhouse: ClickHouseClient; logger: Logger; metrics: Registry }): Promise<{ stage: Stage; observe: (flows: readonly FlowRecord[]) => void }> {
+  const detectorConfig = detectorConfigFrom(config)
+  const detector = createDetector(detectorConfig, deps)
+  const logger = deps.logger.child({ stage: 'flood-watch' })
+  const watch = createFloodWatch(detectorConfig.thresholds, {
+    ...deps,
+    onDetection: (d) => void detector.ingest([d]).catch((err: unknown) => logger.error({ err }, 'a streamed flood verdict could not be stored')),
+  })
+  await watch.start()
   detector.start()
-  return { name: 'detection', stop: () => detector.stop() }
+  return {
+    observe: (flows) => watch.observe(flows),
+    stage: {
+      name: 'detection',
+      async stop() {
+        watch.stop()
+        await detector.stop()
+      },
+    },
+  }
 }
 
 const ESCALATION_INTERVAL_MS = 15 * 60_000

@@ -9,6 +9,8 @@ import { kernelDrops } from './udp/kernel-drops.ts'
 import { createUdpListener, type UdpListener } from './udp/listener.ts'
 import { createFlowWriter, defaultWriterConfig, type FlowWriter } from './writer/index.ts'
 
+import type { FlowRecord } from './flows/record.ts'
+
 export type { FlowRecord } from './flows/record.ts'
 export type { FlowWriter } from './writer/index.ts'
 
@@ -40,7 +42,10 @@ const EXPIRE_INTERVAL_MS = 1000
  * The collector stage: UDP listeners → NetFlow/IPFIX decoder → writer → ClickHouse. This file
  * only wires the parts together and publishes their state.
  */
-export function createCollector(config: Config, deps: { clickhouse: ClickHouseClient; logger: Logger; metrics?: Registry }): Collector {
+export function createCollector(
+  config: Config,
+  deps: { clickhouse: ClickHouseClient; logger: Logger; metrics?: Registry; /** Also sees every decoded flow (streaming flood detection). */ tap?: (flows: readonly FlowRecord[]) => void },
+): Collector {
   const logger = deps.logger.child({ stage: 'collector' })
   const decoder = createNetflowDecoder()
   if (deps.metrics) registerDecoderMetrics(deps.metrics, decoder)
@@ -61,7 +66,7 @@ export function createCollector(config: Config, deps: { clickhouse: ClickHouseCl
       receiveBufferBytes: config.udpReceiveBuffer,
       allowedExporters: config.exportersAllow,
     },
-    { decoder, sink: writer, logger },
+    { decoder, sink: deps.tap ? { write: (flows) => (writer.write(flows), deps.tap!(flows)) } : writer, logger },
   )
   if (deps.metrics) registerReceiveMetrics(deps.metrics, listener)
   // Data sets waiting for a template expire even when their exporter goes quiet.

@@ -132,7 +132,7 @@ export const SETTINGS = {
     default: '10000',
     min: 1000,
     max: 3600000,
-    doc: 'How often serve runs detection over the flows received since its last run (time to detect is at most this).',
+    doc: 'How often serve runs the SQL rules over the flows received since its last run: time to detect is the writer flush, up to this interval and the run itself (floods are found as flows are decoded, within a second or two).',
   },
   detectMergeGapS: {
     env: 'HOLOWATCH_DETECT_MERGE_GAP_S',

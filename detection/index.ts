@@ -11,6 +11,9 @@ import { createDetectorMetrics } from './metrics.ts'
 import { loadOverrides } from './overrides.ts'
 import { RULE_QUERIES } from './rules.ts'
 import { evaluateRules, type Detection } from './runner.ts'
+
+export type { Detection } from './runner.ts'
+export { createFloodWatch, type FloodWatch } from './flood-watch.ts'
 import { createIncidentStore, type StateChange, type WindowRow } from './store.ts'
 
 export { detectorConfigFrom, type DetectorConfig } from './config.ts'
@@ -37,6 +40,8 @@ export interface Detector {
   runWindow(from: number | Date, to: number | Date): Promise<RunResult>
   /** One live run now (what the loop does each interval). */
   runLive(): Promise<RunResult | undefined>
+  /** Merges detections made elsewhere (streaming flood detection) into incidents, as a live run does. */
+  ingest(detections: Detection[]): Promise<Omit<RunResult, 'from' | 'to'>>
   /** Settles when the detector stops. */
   done: Promise<void>
 }
@@ -77,12 +82,33 @@ export function createDetector(config: DetectorConfig, deps: DetectorDeps): Dete
   let resolveDone: () => void = () => {}
   const done = new Promise<void>((resolve) => (resolveDone = resolve))
 
+  /** Runs one piece of work after the previous one: runs and streamed verdicts share the incidents in memory. */
+  let queue: Promise<unknown> = Promise.resolve()
+  function serial<T>(work: () => Promise<T>): Promise<T> {
+    const next = queue.then(work, work)
+    queue = next.catch(() => undefined)
+    return next
+  }
+
   async function run(from: number, to: number, mode: 'live' | 'window'): Promise<RunResult> {
     const started = performance.now()
-    const [overrides, allow, learned] = await Promise.all([
-      loadOverrides(ch), loadAllowlist(ch, Date.now()), queries.some((q) => q.rule === 'flood') ? baselines.asOf(from) : new Map(),
+    const [overrides, learned] = await Promise.all([
+      loadOverrides(ch), queries.some((q) => q.rule === 'flood') ? baselines.asOf(from) : new Map(),
     ])
-    const found = await evaluateRules(ch, queries, { from, to }, config.thresholds, overrides, learned)
+    const { detections: found, failed } = await evaluateRules(ch, queries, { from, to }, config.thresholds, overrides, learned)
+    for (const { rule, variant, err } of failed) {
+      metrics.ruleErrors.labels(rule).inc()
+      logger.error({ err, rule, variant }, 'a detection rule failed; the other rules ran')
+    }
+    const result = await settle(found, mode)
+    metrics.runSeconds.observe((performance.now() - started) / 1000)
+    metrics.runs.labels(mode, 'ok').inc()
+    return { from, to, ...result }
+  }
+
+  /** The allow-list, then the merge into incidents. */
+  async function settle(found: Detection[], mode: 'live' | 'window') {
+    const allow = await loadAllowlist(ch, Date.now())
     const kept: Detection[] = []
     let suppressed = 0
     for (const d of found) {
@@ -94,10 +120,7 @@ export function createDetector(config: DetectorConfig, deps: DetectorDeps): Dete
       } else kept.push(d)
     }
     kept.sort((a, b) => a.firstSeen - b.firstSeen || a.windowStart - b.windowStart)
-    const result = await merge(kept, mode)
-    metrics.runSeconds.observe((performance.now() - started) / 1000)
-    metrics.runs.labels(mode, 'ok').inc()
-    return { from, to, detections: found.length, suppressed, ...result }
+    return { detections: found.length, suppressed, ...(await merge(kept, mode)) }
   }
 
   async function merge(detections: Detection[], mode: 'live' | 'window') {
@@ -208,7 +231,7 @@ export function createDetector(config: DetectorConfig, deps: DetectorDeps): Dete
   function schedule(): void {
     if (stopped) return
     timer = setTimeout(() => {
-      running = runLive()
+      running = serial(runLive)
         .catch((err: unknown) => {
           metrics.runs.labels('live', 'error').inc()
           logger.error({ err }, 'detection run failed; retrying at the next interval')
@@ -230,12 +253,13 @@ export function createDetector(config: DetectorConfig, deps: DetectorDeps): Dete
       await flush()
       resolveDone()
     },
-    async runWindow(from, to) {
+    runWindow: (from, to) => serial(async () => {
       const result = await run(+from, +to, 'window')
       await flush()
       return result
-    },
-    runLive,
+    }),
+    runLive: () => serial(runLive),
+    ingest: (detections) => serial(() => settle(detections, 'live')),
     done,
   }
 }

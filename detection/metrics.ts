@@ -8,6 +8,7 @@ export interface DetectorMetrics {
   opened: Counter<'rule'>
   alerts: Counter<'rule'>
   lag: Gauge
+  ruleErrors: Counter<'rule'>
 }
 
 export function createDetectorMetrics(registry: Registry | undefined): DetectorMetrics {
@@ -24,6 +25,7 @@ export function createDetectorMetrics(registry: Registry | undefined): DetectorM
     suppressed: new Counter({ name: 'holowatch_detection_suppressed_total', help: 'Detections suppressed by the allow-list', labelNames: ['rule'], registers }),
     opened: new Counter({ name: 'holowatch_incidents_opened_total', help: 'Incidents opened', labelNames: ['rule'], registers }),
     alerts: new Counter({ name: 'holowatch_detection_alerts_total', help: 'Alerts raised (new incidents and order-of-magnitude growth)', labelNames: ['rule'], registers }),
+    ruleErrors: new Counter({ name: 'holowatch_detection_rule_errors_total', help: 'Rule queries that failed (the run goes on with the other rules)', labelNames: ['rule'], registers }),
     lag: new Gauge({ name: 'holowatch_detection_lag_seconds', help: 'Wall-clock age of the newest flow received when the last live run finished', registers }),
   }
 }

@@ -45,23 +45,38 @@ export async function evaluateRules(
   base: Thresholds,
   overrides: Overrides,
   baselines: Baselines = new Map(),
-): Promise<Detection[]> {
+): Promise<{ detections: Detection[]; failed: { rule: RuleId; variant: string; err: unknown }[] }> {
   const loose = loosestThresholds(base, overrides)
   const out: Detection[] = []
+  const failed: { rule: RuleId; variant: string; err: unknown }[] = []
   for (const q of queries) {
-    const windowMs = Math.round(base[q.window] * 1000)
-    for (let phase = 0; phase < q.phases; phase++) {
-      const offset = (phase * windowMs) / 2
-      const from = Math.floor((range.from - offset) / windowMs) * windowMs + offset
-      const rs = await ch.query({
-        query: q.slots ? fillSlots(loadSql(q.sql), Object.fromEntries(Object.entries(q.slots).map(([k, f]) => [k, loadSql(f)]))) : loadSql(q.sql),
-        query_params: { from: chTime(from), to: chTime(range.to), window_ms: windowMs, offset_ms: offset, ...q.sqlParams(loose) },
-        format: 'JSONEachRow',
-      })
-      for (const row of await rs.json<DetectionRow>()) {
-        const detection = judge(q, row, base, overrides, baselines, phase, windowMs)
-        if (detection) out.push(detection)
-      }
+    try {
+      out.push(...(await evaluateQuery(ch, q, range, base, overrides, baselines, loose)))
+    } catch (err) {
+      failed.push({ rule: q.rule, variant: q.variant, err })
+    }
+  }
+  return { detections: out, failed }
+}
+
+/** One rule query over the range, in both phases; a failure fails this query only. */
+async function evaluateQuery(
+  ch: ClickHouseClient, q: RuleQuery, range: { from: number; to: number }, base: Thresholds, overrides: Overrides, baselines: Baselines, loose: Thresholds,
+): Promise<Detection[]> {
+  const out: Detection[] = []
+  const windowMs = Math.round(base[q.window] * 1000)
+  const query = q.slots ? fillSlots(loadSql(q.sql), Object.fromEntries(Object.entries(q.slots).map(([k, f]) => [k, loadSql(f)]))) : loadSql(q.sql)
+  for (let phase = 0; phase < q.phases; phase++) {
+    const offset = (phase * windowMs) / 2
+    const from = Math.floor((range.from - offset) / windowMs) * windowMs + offset
+    const rs = await ch.query({
+      query,
+      query_params: { from: chTime(from), to: chTime(range.to), window_ms: windowMs, offset_ms: offset, ...q.sqlParams(loose) },
+      format: 'JSONEachRow',
+    })
+    for (const row of await rs.json<DetectionRow>()) {
+      const detection = judge(q, row, base, overrides, baselines, phase, windowMs)
+      if (detection) out.push(detection)
     }
   }
   return out

@@ -33,9 +33,12 @@ Run 'holowatch config --check' to see every setting.`,
     const metrics = createMetricsRegistry()
     const stages: Stage[] = [{ name: 'clickhouse', stop: () => clickhouse.close() }]
     try {
-      const { collector, stage } = await startCollectorStage(config, { clickhouse, logger, metrics })
+      // Detection first: the collector hands it every decoded flow (streaming flood detection),
+      // and stops before it (stages stop in reverse), so the last flows are judged.
+      const detection = await startDetectionStage(config, { clickhouse, logger, metrics })
+      stages.push(detection.stage)
+      const { collector, stage } = await startCollectorStage(config, { clickhouse, logger, metrics, tap: detection.observe })
       stages.push(stage)
-      stages.push(startDetectionStage(config, { clickhouse, logger, metrics }))
       stages.push(startEscalationStage(config, { clickhouse, logger }))
       if (config.pcapInbox) stages.push(await startPcapInboxStage(config, { clickhouse, logger }))
       const api = await startApiServer({ config, clickhouse, engine, metrics, collector }, logger)
