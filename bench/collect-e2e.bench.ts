@@ -11,9 +11,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { freePort, freeUdpPort, HOLOWATCH_BIN } from '../test/helpers/cli.ts'
+import { sized } from './smoke.ts'
 
-const RATES = (process.env.BENCH_RATES ?? '100000,200000,300000,400000,500000,600000').split(',').map(Number)
-const STEP_SECONDS = Number(process.env.BENCH_STEP_SECONDS ?? 8)
+const RATES = (process.env.BENCH_RATES ?? sized('100000,200000,300000,400000,500000,600000', '20000')).split(',').map(Number)
+const STEP_SECONDS = Number(process.env.BENCH_STEP_SECONDS ?? sized(8, 2))
 const FLOWS_PER_PACKET = 30
 const DISTINCT_PACKETS = 2000
 const TICK_MS = 5

@@ -5,8 +5,9 @@
 import { createRequire } from 'node:module'
 import { createNetflowDecoder } from '../collector/netflow/index.ts'
 import { exportDatagrams } from '../test/helpers/export-datagrams.ts'
+import { sized } from './smoke.ts'
 
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 3)
+const SECONDS = Number(process.env.BENCH_SECONDS ?? sized(3, 0.5))
 const NetFlowV9 = createRequire(import.meta.url)('node-netflowv9') as (options: object) => {
   nfPktDecode(msg: Buffer, rinfo: { address: string; port: number }): { flows: unknown[] } | undefined
   server: { close(): void }

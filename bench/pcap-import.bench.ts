@@ -12,6 +12,7 @@ import { loadConfig } from '../core/config.ts'
 import { createLogger } from '../core/logger.ts'
 import { migrate } from '../sql/migrate.ts'
 import { writeSyntheticPcap } from './synthetic-pcap.ts'
+import { sized } from './smoke.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'holowatch-bench-import-'))
 const file = join(dir, 'synthetic.pcap')
@@ -25,7 +26,7 @@ const importer = createPcapImporter(config, { clickhouse: ch, logger: createLogg
 console.log(`synthetic capture: ${packets.toLocaleString('en')} packets, ${(size / 1e6).toFixed(1)} MB; import into the embedded engine`)
 console.log('round  seconds   packets/s   flows/s   MB/s')
 let stored = 0
-for (let round = 1; round <= 3; round++) {
+for (let round = 1; round <= sized(3, 1); round++) {
   const t0 = performance.now()
   // Forced after the first: the same content stored again, as new rows.
   const report = await importer.importFile(file, { sensor: 'bench', origin: 'cli', force: round > 1, fileName: 'synthetic.pcap' })

@@ -15,6 +15,7 @@ import { analyseCapture } from '../collector/capture/index.ts'
 import { FlowMemory } from '../collector/flows/index.ts'
 import { fileChunks, openCapture, ReadBuffers } from '../collector/pcap/index.ts'
 import { writeSyntheticPcap } from './synthetic-pcap.ts'
+import { sized } from './smoke.ts'
 
 const pcapParser = createRequire(import.meta.url)('pcap-parser') as { parse(path: string): EventEmitter }
 
@@ -35,7 +36,7 @@ const file = join(dir, 'synthetic.pcap')
 const { packets: PACKETS, connections: CONNECTIONS } = writeSyntheticPcap(file)
 const size = statSync(file).size
 
-const ROUNDS = Number(process.env.ROUNDS ?? 7)
+const ROUNDS = Number(process.env.ROUNDS ?? sized(7, 1))
 const memory = new FlowMemory()
 const reads = new ReadBuffers()
 const rows: string[][] = [['stage', 'seconds', 'CPU s', 'packets/s', 'MB/s', 'flows', 'services']]

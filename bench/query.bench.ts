@@ -11,8 +11,9 @@ import { trafficSummary, trafficTimeseries, trafficTop, type TopDimension } from
 import { openClickHouse } from '../core/clickhouse.ts'
 import { loadConfig } from '../core/config.ts'
 import { migrate } from '../sql/migrate.ts'
+import { sized } from './smoke.ts'
 
-const TOTAL = Number(process.env.HOLOWATCH_BENCH_FLOWS ?? 100_000_000)
+const TOTAL = Number(process.env.HOLOWATCH_BENCH_FLOWS ?? sized(100_000_000, 200_000))
 const CHUNK = 5_000_000
 const ASSETS = 3000
 const ORGS = 300

@@ -3,8 +3,9 @@
 // three unidirectional flows: the client's and the server's, each ended by its FIN, and the
 // client's last ACK after its FIN, which starts a new flow as on a NetFlow exporter.
 import { closeSync, openSync, writeSync } from 'node:fs'
+import { sized } from './smoke.ts'
 
-const CONNECTIONS = 120_000
+const CONNECTIONS = sized(120_000, 6_000) // a multiple of GROUP
 const STEPS = 10 // packets per connection: handshake, request, response, data, FIN/ACK
 const GROUP = 2_000 // connections in progress at once, interleaved
 

@@ -11,13 +11,14 @@ import { loadConfig } from '../core/config.ts'
 import { createLogger } from '../core/logger.ts'
 import { migrate } from '../sql/migrate.ts'
 import { syntheticFlows } from '../test/helpers/flows.ts'
+import { sized } from './smoke.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'holowatch-bench-writer-'))
 const { config } = loadConfig({ HOLOWATCH_DATA_DIR: dir })
 const ch = await openClickHouse(config)
 await migrate(ch, { database: config.clickhouseDatabase })
 
-const BATCH = 100_000
+const BATCH = sized(100_000, 10_000)
 // A realistic mix: 250k distinct sources, one flow in ten a SYN-only probe (what the fan-out
 // rollups keep), the rest established TCP.
 const flows = syntheticFlows(BATCH).map((f, i) => ({

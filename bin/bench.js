@@ -7,7 +7,10 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
-const filters = process.argv.slice(2)
+// --smoke: every benchmark on a small load, to check that each one still runs (CI does).
+const smoke = process.argv.includes('--smoke')
+if (smoke) process.env.HOLOWATCH_BENCH_SMOKE = '1'
+const filters = process.argv.slice(2).filter((a) => a !== '--smoke')
 const benches = readdirSync(join(root, 'bench'))
   .filter((f) => f.endsWith('.bench.ts'))
   .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))

@@ -129,7 +129,7 @@ export const SETTINGS = {
   detectIntervalMs: {
     env: 'HOLOWATCH_DETECT_INTERVAL_MS',
     kind: 'int',
-    default: '10000',
+    default: '3000',
     min: 1000,
     max: 3600000,
     doc: 'How often serve runs the SQL rules over the flows received since its last run: time to detect is the writer flush, up to this interval and the run itself (floods are found as flows are decoded, within a second or two).',

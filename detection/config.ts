@@ -4,7 +4,7 @@ import { parseThresholdOverrides, type Thresholds } from './thresholds.ts'
 
 /** What the detector needs from the configuration, with the defaults of the settings catalogue. */
 export interface DetectorConfig {
-  /** Live runs start this often (HOLOWATCH_DETECT_INTERVAL_MS, default 10 s). */
+  /** Live runs start this often (HOLOWATCH_DETECT_INTERVAL_MS, default 3 s); a run with nothing new received does nothing. */
   intervalMs: number
   /** Detections this close in flow time continue the same incident (default 30 min). */
   mergeGapMs: number
