@@ -102,14 +102,17 @@ describe('attacks, traffic and stats API', () => {
     expect(trafficTopSql('source', 'flows')).toContain('ORDER BY flows_sum DESC')
   })
 
-  it('an incident with its per-minute timeline, top sources, ports and sample flows', async () => {
+  it('an incident with its per-minute timeline, top sources, ports and sample flows, whose figures agree', async () => {
     const list = (await get(`/api/v1/attacks?${window}&rule=port_scan`)).json()
     const res = await get(`/api/v1/attacks/${list.items[0].id}?samples=5`)
     expect(res.statusCode).toBe(200)
     const d = res.json()
-    expect(d.timeline).toEqual([{ minute: new Date(T0).toISOString(), flows: 60, flows_in: 30, packets: 60, bytes: 30 * 44 + 30 * 40, sources: 2 }])
+    // The attack's traffic (attacker to target): the facts, the timeline, the sources and the ports count the same flows.
+    expect(d).toMatchObject({ flows: 30, packets: 30, bytes: 30 * 44 })
+    expect(d.timeline).toEqual([{ minute: new Date(T0).toISOString(), flows: 30, flows_in: 30, packets: 30, bytes: 30 * 44, sources: 1 }])
     expect(d.top_sources).toEqual([{ address: '198.51.100.1', flows: 30, packets: 30, bytes: 30 * 44, ports: 30 }])
     expect(d.port_list).toHaveLength(30)
+    expect(d.port_list.reduce((n: number, p: { flows: number }) => n + p.flows, 0)).toBe(d.flows)
     expect(d.samples).toHaveLength(5)
     expect(d.samples[0]).toMatchObject({ src: '198.51.100.1', dst: '10.20.0.5', dst_port: 1, tcp_flags: 2 })
     expect(d.history).toMatchObject([{ state: 'open', changed_by: 'detector' }])

@@ -7,7 +7,7 @@ import { ApiError } from '../../errors.ts'
 import { actorOf } from '../archive/actor.ts'
 import { READERS, requireRole, scopeOrgs } from './access.ts'
 import {
-  incidentHistory, incidentPorts, incidentSamples, incidentTimeline, incidentTopSources, listAttacks, type AttackRow,
+  incidentHistory, incidentSamples, incidentTraffic, listAttacks, type AttackRow,
 } from './queries.ts'
 import { Attack, AttackDetail, AttackDetailQuery, AttackList, AttackParams, AttackPatch, AttackQuery } from './schemas.ts'
 
@@ -79,15 +79,16 @@ export default async function attackRoutes(app: FastifyInstance) {
       const row = await load(request, caller)
       const { samples = 20 } = request.query as Static<typeof AttackDetailQuery>
       const q = { from: row.first_seen_ms, to: row.last_seen_ms, attackers: row.source ? [row.source] : row.rule === 'exposed_service' ? row.sources : [], targets: row.targets }
-      const [timeline, topSources, ports, sampleRows, history] = await Promise.all([
-        incidentTimeline(app.clickhouse, q), incidentTopSources(app.clickhouse, q), incidentPorts(app.clickhouse, q),
+      const [traffic, sampleRows, history] = await Promise.all([
+        incidentTraffic(app.clickhouse, q),
         samples > 0 ? incidentSamples(app.clickhouse, q, samples) : Promise.resolve([]), incidentHistory(app.clickhouse, row.id),
       ])
       return {
-        ...toAttack(row),
-        timeline: timeline.map(({ minute_ms, ...t }) => ({ minute: iso(minute_ms), ...t })),
-        top_sources: topSources.map((s) => ({ ...s, address: displayAddress(s.address) })),
-        port_list: ports,
+        // The facts count the same flows as the timeline, the sources and the ports below.
+        ...toAttack(row), ...traffic.totals,
+        timeline: traffic.timeline.map(({ minute_ms, ...t }) => ({ minute: iso(minute_ms), ...t })),
+        top_sources: traffic.topSources.map((s) => ({ ...s, address: displayAddress(s.address) })),
+        port_list: traffic.ports,
         samples: sampleRows.map(({ start_ms, end_ms, src, dst, ...s }) => ({ start: iso(start_ms), end: iso(end_ms), src: displayAddress(src), dst: displayAddress(dst), ...s })),
         history: history.map(({ at_ms, ...h }) => ({ ...h, at: iso(at_ms) })),
       }

@@ -105,12 +105,20 @@ async function rows<T>(ch: ClickHouseClient, name: string, params: Record<string
   return rs.json<T>()
 }
 
-export const incidentTimeline = (ch: ClickHouseClient, q: IncidentFlowsQuery) =>
-  rows<{ minute_ms: number; flows_in: number; flows: number; packets: number; bytes: number; sources: number }>(ch, 'queries/attacks/timeline', flowParams(q))
-export const incidentTopSources = (ch: ClickHouseClient, q: IncidentFlowsQuery) =>
-  rows<{ address: string; flows: number; packets: number; bytes: number; ports: number }>(ch, 'queries/attacks/top_sources', flowParams(q))
-export const incidentPorts = (ch: ClickHouseClient, q: IncidentFlowsQuery) =>
-  rows<{ protocol: number; port: number; flows: number; packets: number; bytes: number }>(ch, 'queries/attacks/ports', flowParams(q))
+interface TrafficRow { kind: 'total' | 'minute' | 'source' | 'port'; minute_ms: number; address: string; protocol: number; port: number; flows: number; packets: number; bytes: number; sources: number; ports: number }
+
+/** An incident's traffic, from one query (sql/queries/attacks/traffic.sql): totals, timeline, top sources and ports agree. */
+export async function incidentTraffic(ch: ClickHouseClient, q: IncidentFlowsQuery) {
+  const all = await rows<TrafficRow>(ch, 'queries/attacks/traffic', flowParams(q))
+  const of = (kind: TrafficRow['kind']) => all.filter((r) => r.kind === kind).map((r) => ({ ...r, flows: Number(r.flows), packets: Number(r.packets), bytes: Number(r.bytes) }))
+  const total = of('total')[0] ?? { flows: 0, packets: 0, bytes: 0 }
+  return {
+    totals: { flows: total.flows, packets: total.packets, bytes: total.bytes },
+    timeline: of('minute').sort((a, b) => a.minute_ms - b.minute_ms).map((r) => ({ minute_ms: Number(r.minute_ms), flows_in: r.flows, flows: r.flows, packets: r.packets, bytes: r.bytes, sources: Number(r.sources) })),
+    topSources: of('source').map((r) => ({ address: r.address, flows: r.flows, packets: r.packets, bytes: r.bytes, ports: Number(r.ports) })),
+    ports: of('port').map((r) => ({ protocol: r.protocol, port: r.port, flows: r.flows, packets: r.packets, bytes: r.bytes })),
+  }
+}
 export const incidentSamples = (ch: ClickHouseClient, q: IncidentFlowsQuery, limit: number) =>
   rows<Record<string, unknown> & { start_ms: number; end_ms: number; src: string; dst: string }>(ch, 'queries/attacks/samples', { ...flowParams(q), limit })
 export const incidentHistory = (ch: ClickHouseClient, id: string) =>
