@@ -222,12 +222,13 @@ export function createFloodWatch(thresholds: Thresholds, deps: FloodWatchDeps): 
 function classOf(f: ObservedFlow): string {
   if (f.protocol === 6) {
     if ((f.tcpFlags & 0x12) === 0x02) return 'syn'
-    if ((f.tcpFlags & 0x10) !== 0 && (f.tcpFlags & 0x06) !== 0 && f.srcPort < 1024 && f.dstPort >= 1024) return 'backscatter'
+    if ((f.tcpFlags & 0x10) !== 0 && (f.tcpFlags & 0x06) !== 0 && (f.tcpFlags & 0x09) === 0 && f.srcPort < 1024 && f.dstPort >= 1024) return 'backscatter'
   }
   if ((f.protocol === 6 || f.protocol === 17) && f.srcPort === 0 && f.dstPort === 0) return 'fragment'
   if (f.protocol === 17) {
     const amp = AMPLIFIERS[f.srcPort]
-    return amp && f.bytes >= f.packets * amp.minBytes ? 'reflection' : 'udp'
+    if (amp && f.bytes >= f.packets * amp.minBytes) return 'reflection'
+    return f.srcPort < 1024 && f.dstPort >= 1024 ? 'answer' : 'udp'
   }
   if (f.protocol === 1 || f.protocol === 58) return 'icmp'
   return f.protocol === 6 ? 'tcp' : 'other'

@@ -5,9 +5,11 @@
 -- window they start in.
 -- The class is the kind of packets that dominate (class_share of them): SYN (TCP without ACK and
 -- with SYN), UDP, ICMP, fragments (TCP/UDP flows with both ports 0, which is how exporters report
--- non-first fragments), backscatter (SYN-ACK/RST-ACK from service ports: the destination is the
--- spoofed victim of someone else's flood, or of a TCP reflection) or reflection (answers from
--- amplifier ports, which the amplification rule judges). The fingerprint names the top sources and source
+-- non-first fragments), backscatter (bare SYN-ACK/RST-ACK, no data and no FIN, from service
+-- ports: the destination is the spoofed victim of someone else's flood, or of a TCP reflection;
+-- a server's answers to a busy client carry PSH and FIN and are 'tcp'), reflection (answers from
+-- amplifier ports, which the amplification rule judges) or answer (other UDP from a service port
+-- to an ephemeral one: QUIC downloads, game and VPN traffic a client asked for). The fingerprint names the top sources and source
 -- ports, the protocol mix and the packet-size spread.
 -- Only archive assets are watched (an attack on the centre's systems); traffic_1m finds the
 -- assets busy enough in some minute to hold a flood window. The replies of an archive host to a
@@ -56,10 +58,12 @@ FROM
         intDiv(bytes, greatest(packets, 1)) AS packet_bytes,
         multiIf(
             protocol = 6 AND bitAnd(tcp_flags, 0x12) = 0x02, 'syn',
-            protocol = 6 AND bitAnd(tcp_flags, 0x10) != 0 AND bitAnd(tcp_flags, 0x06) != 0 AND src_port < 1024 AND dst_port >= 1024, 'backscatter',
+            protocol = 6 AND bitAnd(tcp_flags, 0x10) != 0 AND bitAnd(tcp_flags, 0x06) != 0 AND bitAnd(tcp_flags, 0x09) = 0
+                AND src_port < 1024 AND dst_port >= 1024, 'backscatter',
             protocol IN (6, 17) AND src_port = 0 AND dst_port = 0, 'fragment',
             protocol = 17 AND has({amp_ports:Array(UInt16)}, src_port)
                 AND bytes >= packets * arrayElement({amp_min_bytes:Array(UInt32)}, indexOf({amp_ports:Array(UInt16)}, src_port)), 'reflection',
+            protocol = 17 AND src_port < 1024 AND dst_port >= 1024, 'answer',
             protocol = 17, 'udp',
             protocol IN (1, 58), 'icmp',
             protocol = 6, 'tcp',

@@ -263,4 +263,13 @@ describe('detection rules on synthetic flows (default thresholds)', () => {
     expect(found.map((i) => [i.rule, i.source, i.ports])).toEqual([['brute_force', '198.51.100.50', [902]]])
     expect(found[0]!.details).toMatchObject({ sessions: 11 })
   })
+
+  it('a busy core client is no flood: 3,000 pps of web answers (SYN-ACK, data, FIN) and of a QUIC download', async () => {
+    const t = slot(19)
+    const rows = range(0, 599).map((n) =>
+      flow(`198.19.2.${n % 50}`, '10.1.0.10', t + (n % 500) * 10, { src_port: 443, dst_port: 30000 + n, tcp_flags: 0x1b, packets: 25, bytes: 25 * 900 }))
+    rows.push(...range(0, 99).map((n) =>
+      flow('198.19.3.1', '10.1.0.10', t + n * 50, { protocol: 17, tcp_flags: 0, src_port: 443, dst_port: 51000, packets: 150, bytes: 150 * 1250 })))
+    expect(await detect(19, rows)).toEqual([])
+  })
 })
