@@ -33,7 +33,7 @@ export interface ObservedFlow {
 export interface FloodWatch {
   /** Counts decoded flows (the collector's tap); never throws, never waits. */
   observe(flows: readonly ObservedFlow[]): void
-  /** Loads the archive's networks, overrides and baselines, and keeps them fresh. */
+  /** Loads the archive's networks, overrides and baselines, and keeps them fresh (a changed archive within 2 s). */
   start(): Promise<void>
   stop(): void
 }
@@ -66,6 +66,8 @@ interface Target {
   sentMagnitude: number
 }
 
+/** How often the archive is checked for changes (a new asset is watched within this), and baselines reloaded. */
+const ARCHIVE_CHECK_MS = 2_000
 const RELOAD_MS = 60_000
 const MAX_CACHED = 200_000
 const MAX_KEYS = 64
@@ -83,8 +85,26 @@ export function createFloodWatch(thresholds: Thresholds, deps: FloodWatchDeps): 
   const assetOf = new Map<string, AssetRef | undefined>()
   const targets = new Map<string, Target>()
   let timer: NodeJS.Timeout | undefined
+  let archiveVersion = ''
+  let loadedAt = 0
+
+  /** Reloads when the archive changed, and every minute anyway (overrides, baselines). */
+  async function refresh(): Promise<void> {
+    try {
+      const rs = await deps.clickhouse.query({ query: loadSql('detection/archive_version'), format: 'JSONEachRow' })
+      const [v] = await rs.json<{ version: string; n: number }>()
+      const version = `${v?.version}:${v?.n}`
+      if (version !== archiveVersion || Date.now() - loadedAt >= RELOAD_MS) {
+        archiveVersion = version
+        await reload()
+      }
+    } catch (err) {
+      logger.error({ err }, 'could not check the archive for changes')
+    }
+  }
 
   async function reload(): Promise<void> {
+    loadedAt = Date.now()
     try {
       const rs = await deps.clickhouse.query({ query: loadSql('detection/asset_networks'), format: 'JSONEachRow' })
       const rows = await rs.json<{ id: string; org: string; sector: string; locality: string; grade: string; networks: string[] }>()
@@ -208,8 +228,13 @@ export function createFloodWatch(thresholds: Thresholds, deps: FloodWatchDeps): 
       }
     },
     async start() {
-      await reload()
-      timer = setInterval(() => void reload(), RELOAD_MS)
+      await refresh()
+      let checking = false
+      timer = setInterval(() => {
+        if (checking) return
+        checking = true
+        void refresh().finally(() => (checking = false))
+      }, ARCHIVE_CHECK_MS)
       timer.unref()
     },
     stop() {

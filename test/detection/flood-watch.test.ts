@@ -15,21 +15,27 @@ describe('streaming flood detection', () => {
   let detector: Detector
   beforeAll(async () => {
     db = await openTestDb()
-    await seedLab(db.clickhouse)
     detector = createDetector(detectorConfigFrom(db.config), { clickhouse: db.clickhouse, logger: createLogger('silent') })
   })
   afterAll(() => db.close())
 
-  it('turns the SYN flood of the lab export into one flood incident from decoded flows alone', async () => {
+  it('turns the SYN flood of the lab export into one flood incident from decoded flows alone, with the archive loaded after it started', async () => {
     const config = detectorConfigFrom(db.config)
     const watch = createFloodWatch(config.thresholds, {
       clickhouse: db.clickhouse, logger: createLogger('silent'), onDetection: (d) => void detector.ingest([d]),
     })
     await watch.start()
-    const decoder = createNetflowDecoder()
-    for (const d of exportDatagrams('softflowd-v9.pcap')) watch.observe(decoder.decode(d.payload, '127.0.0.1', d.at))
+    // The archive arrives after the service started (as when an operator imports it): the watch
+    // notices the change by itself, within seconds.
+    await seedLab(db.clickhouse)
+    const replay = async () => {
+      const decoder = createNetflowDecoder()
+      for (const d of exportDatagrams('softflowd-v9.pcap')) watch.observe(decoder.decode(d.payload, '127.0.0.1', d.at))
+      await detector.ingest([]) // waits for the verdicts queued before it
+      return (await db.rows<{ n: number }>('SELECT count() AS n FROM incidents'))[0]!.n
+    }
+    await expect.poll(replay, { timeout: 20_000, interval: 500 }).toBeGreaterThan(0)
     watch.stop()
-    await detector.ingest([]) // waits for the verdicts queued before it
     const rows = await db.rows<{ rule: string; asset_id: string; details: string; flows: number }>(
       'SELECT rule, toString(asset_id) AS asset_id, details, flows FROM incidents ORDER BY id, updated_at DESC LIMIT 1 BY id')
     expect(rows.map((r) => [r.rule, r.asset_id])).toEqual([['flood', LAB_SERVER]])
