@@ -126,7 +126,7 @@ describe('incidents from detections', () => {
     const rows = scan('198.51.100.37', '10.1.0.10', range(1, 20), t).map((r) => ({ ...r, time_received: new Date(now).toISOString().replace('T', ' ').replace('Z', '') }))
     live.start()
     await insertFlows(db.clickhouse, rows)
-    const deadline = Date.now() + 10_000
+    const deadline = Date.now() + 60_000
     while (Date.now() < deadline && (await incidentsOf('198.51.100.37')).length === 0) await new Promise((r) => setTimeout(r, 100))
     await live.stop()
     const [i] = await incidentsOf('198.51.100.37')

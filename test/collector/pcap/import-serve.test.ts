@@ -23,7 +23,7 @@ describe('holowatch serve with a pcap inbox', () => {
       await waitForStatus(`http://127.0.0.1:${api}/readyz`, 200)
       copyFileSync(fileURLToPath(new URL('dev-capture.pcapng', LOCAL)), join(inbox, 'east.pcapng'))
       const summary = join(inbox, 'done', 'east.pcapng.summary.json')
-      const deadline = Date.now() + 40_000
+      const deadline = Date.now() + 120_000
       while (!existsSync(summary) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100))
       expect(JSON.parse(readFileSync(summary, 'utf8'))).toMatchObject({ status: 'imported', sensor: 'tap-serve', format: 'pcapng', packets: 16_987, flows: 10_698 })
     } finally {

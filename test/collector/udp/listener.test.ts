@@ -16,7 +16,7 @@ async function send(family: 'udp4' | 'udp6', host: string, port: number, datagra
   await new Promise<void>((resolve) => socket.close(() => resolve()))
 }
 
-async function until(check: () => boolean, ms = 5000): Promise<void> {
+async function until(check: () => boolean, ms = 60_000): Promise<void> {
   const deadline = Date.now() + ms
   while (!check() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20))
 }

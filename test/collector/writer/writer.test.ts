@@ -50,7 +50,7 @@ describe('the flow writer', () => {
     const writer = createFlowWriter({ ...config, flushIntervalMs: 100 }, { clickhouse: db.clickhouse, logger })
     writer.start()
     writer.write(syntheticFlows(10))
-    const deadline = Date.now() + 5000
+    const deadline = Date.now() + 60_000
     while ((await totals()).flows < 10 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50))
     expect((await totals()).flows).toBe(10)
     await writer.stop()
