@@ -187,7 +187,7 @@ export function createFloodWatch(thresholds: Thresholds, deps: FloodWatchDeps): 
       const sources = row.sources.map(displayAddress)
       deps.onDetection({
         rule: 'flood', variant: 'streaming', phase: Math.round(ws / half) % 2, windowStart: ws, windowMs,
-        key: `flood||${t.asset.id}`, source: '', sources, sourceCount: Number(row.source_count), targets: [displayAddress(address)], targetCount: 1,
+        key: `flood||${t.asset.id}|${FLOOD.keyBy!(verdict)}`, source: '', sources, sourceCount: Number(row.source_count), targets: [displayAddress(address)], targetCount: 1,
         ports: row.ports, protocols: row.protocols, assets: rankAssets([t.asset]), firstSeen: row.first_seen_ms, lastSeen: row.last_seen_ms,
         packets: row.packets_total, bytes: row.bytes_total, flows: row.flows_total, verdict,
       })

@@ -57,6 +57,8 @@ export interface RuleQuery {
    * incident key `scan`); `service` one per attacker and service (sprays).
    */
   keyOn: 'asset' | 'org' | 'service'
+  /** What else tells attacks on one target apart (a flood's class, a reflection's vector): one incident each. */
+  keyBy?: (v: Verdict) => string
   /** SQL slots filled from other files (sql/detection/<file>.sql). */
   slots?: Record<string, string>
   sqlParams(loose: Thresholds): Record<string, unknown>
@@ -118,6 +120,7 @@ const ATTACK_CLASSES = new Set(['syn', 'udp', 'icmp', 'fragment', 'backscatter']
 
 const flood: RuleQuery = {
   rule: 'flood', variant: 'volumetric', sql: 'detection/flood', window: 'flood.window_s', phases: 2, keyOn: 'asset',
+  keyBy: (v) => String(v.details.class),
   sqlParams: (t) => ({
     min_pps: Math.min(t['flood.min_pps'], ...GRADES.map((g) => gradeFloor(t, 'flood', 'min_pps', g))),
     min_bps: Math.min(t['flood.min_mbps'], ...GRADES.map((g) => gradeFloor(t, 'flood', 'min_mbps', g))) * 1e6,
@@ -168,8 +171,9 @@ const flood: RuleQuery = {
 
 const amplification: RuleQuery = {
   rule: 'amplification', variant: 'reflection', sql: 'detection/amplification', window: 'amplification.window_s', phases: 2, keyOn: 'asset',
+  keyBy: (v) => String((v.details.vectors as string[])[0] ?? ''),
   sqlParams: (t) => ({
-    ...amplifierParams(), min_reflectors: t['amplification.min_reflectors'],
+    ...amplifierParams(), min_reflectors: t['amplification.min_reflectors'], min_factor: t['amplification.min_factor'],
     min_bps: Math.min(...GRADES.map((g) => gradeFloor(t, 'amplification', 'min_mbps', g))) * 1e6,
   }),
   judge(row, t, { grade }) {

@@ -104,7 +104,7 @@ function judge(q: RuleQuery, row: DetectionRow, base: Thresholds, overrides: Ove
     phase,
     windowStart: Number(row.window_start),
     windowMs,
-    key: `${KEY_GROUP[q.rule] ?? q.rule}|${source}|${target}`,
+    key: `${KEY_GROUP[q.rule] ?? q.rule}|${source}|${target}${q.keyBy ? `|${q.keyBy(verdict)}` : ''}`,
     source,
     sources,
     sourceCount: Math.max(Number(row.source_count ?? 0), sources.length),

@@ -34,6 +34,7 @@ export const THRESHOLDS = {
   'flood.class_share_pct': { default: 90, unit: '%', origin: 'issue 6: one class above 90 % of packets names the flood' },
   'amplification.window_s': { default: 10, unit: 's', origin: 'holowatch (two FastNetMon windows)' },
   'amplification.min_reflectors': { default: 3, unit: 'sources', origin: 'holowatch: unsolicited answers from 3 amplifiers at once are an attack (US-CERT TA14-017A); reflections on small sites use few reflectors' },
+  'amplification.min_factor': { default: 5, unit: '× request bytes', origin: 'holowatch: requests seen in the victim\'s name that it answered with ICMP unreachable, and whose answers are five times their size, were spoofed (US-CERT TA14-017A factors: DNS 28-54, NTP 556, SNMP 6)' },
   'amplification.core_min_mbps': { default: 0.2, unit: 'Mbit/s', origin: 'holowatch: unsolicited answers have no normal rate; 0.2 Mbit/s of them is deliberate' },
   'amplification.important_min_mbps': { default: 0.3, unit: 'Mbit/s', origin: 'holowatch: floor for important assets' },
   'amplification.general_min_mbps': { default: 0.4, unit: 'Mbit/s', origin: 'holowatch: floor for general assets' },

@@ -1,11 +1,12 @@
 -- Reflection / amplification: unsolicited UDP from amplifier source ports (DNS, NTP, SSDP,
--- memcached, CLDAP, CharGEN, SNMP, ...) towards one destination, in large packets from many
--- reflectors. Unsolicited means the destination sent nothing to that reflector's port shortly
--- before: a resolver's own lookups, an NTP client's replies and the like are answers to its own
--- questions and never count. Only answers count: flows whose packets average at least the
+-- memcached, CLDAP, CharGEN, SNMP, ...) towards one destination, from several reflectors.
+-- Unsolicited means the destination sent nothing to that reflector's port shortly before, or
+-- what it "sent" was spoofed (it answered the answers with ICMP unreachable, and they outweigh the
+-- requests by min_factor): a resolver's own lookups, an NTP client's replies and the like are
+-- answers to its own questions and never count. Only answers count: flows whose packets average at least the
 -- smallest answer of their vector (amp_min_bytes, aligned with amp_ports). Only archive assets are
 -- watched. The vectors are the amplifier ports that carry the packets.
--- Parameters: from, to, window_ms, offset_ms, amp_ports, amp_min_bytes, min_reflectors,
+-- Parameters: from, to, window_ms, offset_ms, amp_ports, amp_min_bytes, min_reflectors, min_factor,
 -- min_bps (the lowest in force).
 WITH
     {window_ms:Int64} AS w,
@@ -33,9 +34,34 @@ FROM flows
 WHERE time_start >= {from:DateTime64(3)} AND time_start < {to:DateTime64(3)}
     AND NOT empty(dst_asset) AND protocol = 17 AND has({amp_ports:Array(UInt16)}, src_port)
     AND bytes >= packets * arrayElement({amp_min_bytes:Array(UInt32)}, indexOf({amp_ports:Array(UInt16)}, src_port))
-    AND (dst_addr, src_addr, src_port) NOT IN (
-        SELECT src_addr, dst_addr, dst_port FROM flows
-        WHERE time_start >= {from:DateTime64(3)} - INTERVAL 2 MINUTE AND time_start < {to:DateTime64(3)}
-            AND protocol = 17 AND has({amp_ports:Array(UInt16)}, dst_port))
+    AND (dst_addr, src_addr, src_port) IN (
+        -- Unsolicited answers, per destination, reflector and vector: the destination asked
+        -- nothing; or the "requests" were spoofed in its name (a sensor on their path sees them):
+        -- it answered the answers with ICMP unreachable (no socket was waiting for them) and they
+        -- outweigh the requests by the amplification factor. A resolver's big DNSSEC answers to
+        -- its own queries find their socket, so they never count.
+        SELECT a.victim, a.reflector, a.port
+        FROM (
+            SELECT dst_addr AS victim, src_addr AS reflector, src_port AS port, sum(bytes) AS answered
+            FROM flows
+            WHERE time_start >= {from:DateTime64(3)} AND time_start < {to:DateTime64(3)}
+                AND NOT empty(dst_asset) AND protocol = 17 AND has({amp_ports:Array(UInt16)}, src_port)
+            GROUP BY victim, reflector, port
+        ) AS a
+        LEFT JOIN (
+            SELECT src_addr AS victim, dst_addr AS reflector, dst_port AS port, sum(bytes) AS asked
+            FROM flows
+            WHERE time_start >= {from:DateTime64(3)} - INTERVAL 2 MINUTE AND time_start < {to:DateTime64(3)}
+                AND protocol = 17 AND has({amp_ports:Array(UInt16)}, dst_port)
+            GROUP BY victim, reflector, port
+        ) AS q ON q.victim = a.victim AND q.reflector = a.reflector AND q.port = a.port
+        LEFT JOIN (
+            SELECT src_addr AS victim, dst_addr AS reflector, count() AS unreachable
+            FROM flows
+            WHERE time_start >= {from:DateTime64(3)} AND time_start < {to:DateTime64(3)} + INTERVAL 1 MINUTE
+                AND ((protocol = 1 AND icmp_type = 3) OR (protocol = 58 AND icmp_type = 1))
+            GROUP BY victim, reflector
+        ) AS u ON u.victim = a.victim AND u.reflector = a.reflector
+        WHERE q.asked = 0 OR (u.unreachable > 0 AND a.answered >= {min_factor:Float64} * q.asked))
 GROUP BY window_start, dst_addr
 HAVING source_count >= {min_reflectors:UInt32} AND bps >= {min_bps:Float64}

@@ -1,6 +1,7 @@
 -- Exposed high-risk service: a core or important archive asset answering, on a high-risk port
 -- (RDP, SMB, Telnet, VNC, Redis, MongoDB, Elasticsearch, databases, ICS protocols...), a peer
--- outside the archive's networks. Answering is a SYN-ACK, or TCP data with ACK, or a UDP reply,
+-- outside the archive's networks. Answering is a SYN-ACK, or TCP data with ACK, or a UDP reply to
+-- an ephemeral port (UDP from 27017 to a resolver's port 53 is a request, often spoofed),
 -- from the service port: the service is reachable from outside whether or not the archive
 -- declares it. One row per asset address; the peers are the sources.
 -- Parameters: from, to, window_ms, offset_ms, ports, grades.
@@ -26,5 +27,5 @@ FROM flows
 WHERE time_start >= {from:DateTime64(3)} AND time_start < {to:DateTime64(3)}
     AND direction = 'outbound' AND src_grade IN {grades:Array(String)} AND src_port IN {ports:Array(UInt16)}
     AND ((protocol = 6 AND (bitAnd(tcp_flags, 0x12) = 0x12 OR (bitAnd(tcp_flags, 0x14) = 0x10 AND bytes > packets * 52)))
-        OR protocol = 17)
+        OR (protocol = 17 AND dst_port >= 1024))
 GROUP BY window_start, src_addr

@@ -13,7 +13,7 @@ import { LAB_FROM, LAB_SERVER, LAB_TO, seedLab } from './lab.ts'
 // The lab capture of test/fixtures (truth.json lists every attack) imported the two ways a
 // centre receives traffic: as a pcap file, and as NetFlow v5 / v9 / IPFIX exported by softflowd
 // from the same packets. Detection runs on flow time (the capture's, 2026-11-22 12:08:31 UTC on),
-// with the lab thresholds of lab.ts, and must find every listed attack with the right type,
+// at the product's defaults, and must find every listed attack with the right type,
 // attacker and victim, and nothing else: no incident on the benign curl traffic.
 const FIXTURES = new URL('../fixtures/', import.meta.url)
 
