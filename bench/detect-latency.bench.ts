@@ -27,6 +27,8 @@ interface Attack {
   victim: string
   /** Does this flow belong to the attack? */
   owns(f: { srcAddr: string; dstAddr: string; srcPort: number; dstPort: number; protocol: number }): boolean
+  /** Does this incident's detail name this attack (a flood's class, a reflection's vector)? */
+  names?(details: Record<string, unknown>): boolean
 }
 
 interface Scenario {
@@ -37,7 +39,7 @@ interface Scenario {
 }
 
 const org = withCreditCodeCheck('91350100MA0000770')
-const ARCHIVE_HEADER = 'credit_code,org_name,sector,locality,asset_name,category,grade,mlps_level,networks,status'
+const ARCHIVE_HEADER = 'credit_code,org_name,sector,locality,asset_name,category,grade,mlps_level,networks,status,services'
 
 function labScenario(): Scenario {
   const atk = '10.77.0.66'
@@ -45,8 +47,8 @@ function labScenario(): Scenario {
     name: 'lab (softflowd-v9.pcap)',
     datagrams: exportDatagrams('softflowd-v9.pcap'),
     archive: [
-      `${org},Lab Water Works,water,lab-town,SCADA web server,industrial_control,core,3,10.77.0.10/32; 2001:db8:77::10/128,active`,
-      `${org},Lab Water Works,water,lab-town,plant LAN,other,general,2,10.77.0.0/27,active`,
+      `${org},Lab Water Works,water,lab-town,SCADA web server,industrial_control,core,3,10.77.0.10/32; 2001:db8:77::10/128,active,22/tcp OpenSSH`,
+      `${org},Lab Water Works,water,lab-town,plant LAN,other,general,2,10.77.0.0/27,active,`,
     ],
     attacks: [
       { name: 'SYN flood (hping3)', rules: ['flood'], attacker: '', victim: '10.77.0.10', owns: (f) => f.srcAddr === atk && f.dstPort === 80 && f.protocol === 6 },
@@ -62,25 +64,34 @@ function lab2Scenario(): Scenario | undefined {
   const exportFile = new URL('lab2/attacks-v9.pcap.gz', ROOT)
   const truthFile = new URL('lab2/truth.json', ROOT)
   if (!existsSync(exportFile) || !existsSync(truthFile)) return undefined
-  const truth = JSON.parse(readFileSync(truthFile, 'utf8')) as { events: { type: string; attacker: string; victim: string; expect: string }[] }
+  const truth = JSON.parse(readFileSync(truthFile, 'utf8')) as { events: { type: string; attacker: string; victim: string; expect: string; service?: string }[] }
   const file = join(mkdtempSync(join(tmpdir(), 'holowatch-bench-')), 'attacks-v9.pcap')
   writeFileSync(file, gunzipSync(readFileSync(exportFile)))
   const attacks: Attack[] = truth.events
     .filter((e) => e.expect !== 'none')
     .map((e) => {
       const rules = e.expect === 'port_scan' || e.expect === 'host_sweep' ? ['port_scan', 'host_sweep'] : [e.expect]
+      const victim = e.victim.split(/[-,]/)[0]!
       const reflection = e.expect === 'amplification'
+      const cls = e.expect === 'flood' ? e.type.replace('_flood', '') : undefined
+      const vector = reflection ? e.type.replace('_amplification', '').toUpperCase() : undefined
+      const port = Number(/\/(\d+)/.exec(String((e as { service?: string }).service ?? ''))?.[1] ?? 0)
       return {
-        name: `${e.type}`, rules, attacker: reflection || e.expect === 'flood' ? '' : e.attacker, victim: e.victim,
-        owns: (f) => (reflection ? f.dstAddr === e.victim && f.protocol === 17 : f.srcAddr === e.attacker && f.dstAddr === e.victim),
-      }
+        name: e.type, rules, attacker: reflection || e.expect === 'flood' ? '' : e.attacker, victim,
+        owns: (f) => reflection ? f.dstAddr === victim && f.protocol === 17 && f.srcPort === port
+          : cls === 'icmp' ? f.srcAddr === e.attacker && f.dstAddr === victim && f.protocol === 1
+          : cls ? f.srcAddr === e.attacker && f.dstAddr === victim && f.dstPort === port
+          : e.expect === 'brute_force' ? f.srcAddr === e.attacker && f.dstPort === port
+          : f.srcAddr === e.attacker && (e.type === 'host_sweep' ? f.dstAddr !== '10.78.0.10' : true) && f.protocol === 6 && f.dstPort <= 300,
+        names: (d) => (cls ? d.class === cls : vector ? (d.vectors as string[] | undefined)?.includes(vector) === true : true),
+      } satisfies Attack
     })
   return {
     name: 'lab2 (attacks-v9.pcap.gz)',
     datagrams: exportDatagrams(file),
     archive: [
-      `${org},Lab Water Works,water,lab-town,protected server,industrial_control,core,3,10.78.0.10/32,active`,
-      `${org},Lab Water Works,water,lab-town,plant LAN,other,general,2,10.78.0.0/27,active`,
+      `${org},Lab Water Works,water,lab-town,protected server,industrial_control,core,3,10.78.0.10/32,active,902/tcp OpenSSH`,
+      `${org},Lab Water Works,water,lab-town,plant LAN,other,general,2,10.78.0.0/27,active,`,
     ],
     attacks,
   }
@@ -129,10 +140,10 @@ async function run(s: Scenario): Promise<{ name: string; rule: string; latencyMs
       const deadline = performance.now() + (SMOKE ? 15_000 : 40_000)
       while (pending.size > 0 && performance.now() < deadline) {
         const res = await fetch(`${base}/api/v1/attacks?from=2020-01-01T00:00:00Z&to=2030-01-01T00:00:00Z&limit=500`, { headers: { authorization: `Bearer ${token}` } })
-        const items = ((await res.json()) as { items: { rule: string; source: string; targets: string[] }[] }).items
+        const items = ((await res.json()) as { items: { rule: string; source: string; targets: string[]; details: Record<string, unknown> }[] }).items
         const now = performance.now()
         for (const a of pending) {
-          const hit = items.find((i) => a.rules.includes(i.rule) && (!a.attacker || i.source === a.attacker) && i.targets.includes(a.victim))
+          const hit = items.find((i) => a.rules.includes(i.rule) && (!a.attacker || i.source === a.attacker) && i.targets.includes(a.victim) && (a.names?.(i.details) ?? true))
           if (hit) {
             found.set(a, { rule: hit.rule, at: now })
             pending.delete(a)
