@@ -32,7 +32,7 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
   await app.register(detectionApi)
   await app.register(archiveApi)
   await app.register(healthcheckApi)
-  await app.register(pcapRoutes, { prefix: '/api/v1' })
+  await app.register(pcapRoutes, { prefix: '/api/v1', tap: deps.observeFlows })
   await app.register(exporterRoutes, { prefix: '/api/v1', source: deps.collector })
   await app.register(meRoutes, { prefix: '/api/v1' })
   await app.register(observedServiceRoutes, { prefix: '/api/v1' })

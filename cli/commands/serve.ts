@@ -40,8 +40,8 @@ Run 'holowatch config --check' to see every setting.`,
       const { collector, stage } = await startCollectorStage(config, { clickhouse, logger, metrics, tap: detection.observe })
       stages.push(stage)
       stages.push(startEscalationStage(config, { clickhouse, logger }))
-      if (config.pcapInbox) stages.push(await startPcapInboxStage(config, { clickhouse, logger }))
-      const api = await startApiServer({ config, clickhouse, engine, metrics, collector }, logger)
+      if (config.pcapInbox) stages.push(await startPcapInboxStage(config, { clickhouse, logger, tap: detection.observe }))
+      const api = await startApiServer({ config, clickhouse, engine, metrics, collector, observeFlows: detection.observe }, logger)
       stages.push({ name: 'api', stop: () => api.close() })
       logger.info({ url: api.url, docs: `${api.url}/docs` }, 'holowatch is serving')
     } catch (err) {

@@ -8,6 +8,10 @@ import type { FlowMemory } from '../flows/memory.ts'
 import { fileChunks, type ReadBuffers } from '../pcap/file.ts'
 import { createImportBatches } from './batches.ts'
 import { analyseCapture, type CaptureSummary, type SkipReason } from './index.ts'
+import type { FlowRecord } from '../flows/record.ts'
+
+/** Also sees every flow (streaming flood detection in serve). */
+export type FlowTap = (flows: readonly FlowRecord[]) => void
 
 export { ImportWriteError } from './batches.ts'
 
@@ -102,7 +106,7 @@ const HEARTBEAT_MS = 30_000
 export async function importCaptureFile(
   path: string,
   options: ImportOptions,
-  deps: { clickhouse: ClickHouseClient; logger: Logger; batchRows?: number; heartbeatMs?: number; memory?: ImportMemory },
+  deps: { clickhouse: ClickHouseClient; logger: Logger; batchRows?: number; heartbeatMs?: number; memory?: ImportMemory; tap?: FlowTap },
 ): Promise<ImportReport> {
   const { clickhouse, logger } = deps
   if (!SENSOR_NAME.test(options.sensor)) throw new RangeError(`bad sensor name "${options.sensor}": letters, digits and _ . : @ - (at most 64)`)
@@ -150,7 +154,11 @@ export async function importCaptureFile(
       activeTimeoutMs: activeMs,
       idleTimeoutMs: idleMs,
       timeReceived: started,
-      onFlows: (batch) => batches.add(batch),
+      onFlows: (batch) => {
+        batches.add(batch)
+        // Streaming flood detection sees the capture's flows as they are assembled (serve only).
+        if (deps.tap) deps.tap(batch.toRecords())
+      },
       onProgress: options.onProgress && ((bytes, packets) => options.onProgress!(bytes, packets, size)),
     })
     await batches.finish()

@@ -3,7 +3,7 @@ import type { Config } from '../../core/config.ts'
 import type { Logger } from '../../core/logger.ts'
 import { FlowMemory } from '../flows/memory.ts'
 import { ReadBuffers } from '../pcap/file.ts'
-import { importCaptureFile, sha256File, type ImportMemory, type ImportOptions, type ImportReport } from './import.ts'
+import { importCaptureFile, sha256File, type FlowTap, type ImportMemory, type ImportOptions, type ImportReport } from './import.ts'
 
 export interface PcapImporter {
   /** Nothing to start (kept for the stages' shape). */
@@ -18,7 +18,7 @@ export interface PcapImporter {
  * The import stage shared by the CLI, the API and the inbox: it runs imports (each writes its own
  * batches, see batches.ts) and makes the same content imported twice at once run once.
  */
-export function createPcapImporter(config: Config, deps: { clickhouse: ClickHouseClient; logger: Logger }, name: string): PcapImporter {
+export function createPcapImporter(config: Config, deps: { clickhouse: ClickHouseClient; logger: Logger; tap?: FlowTap }, name: string): PcapImporter {
   const logger = deps.logger.child({ stage: `pcap-${name}` })
   const running = new Map<string, Promise<ImportReport>>()
   const memory: ImportMemory = { flows: new FlowMemory(), reads: new ReadBuffers() }
@@ -30,7 +30,7 @@ export function createPcapImporter(config: Config, deps: { clickhouse: ClickHous
       const sha256 = options.sha256 ?? (await sha256File(path, memory.reads))
       const key = options.force ? `${sha256}:${path}` : sha256
       while (running.has(key)) await running.get(key)!.catch(() => undefined)
-      const job = importCaptureFile(path, { ...options, sha256 }, { clickhouse: deps.clickhouse, logger, batchRows: config.writerBatchRows, memory })
+      const job = importCaptureFile(path, { ...options, sha256 }, { clickhouse: deps.clickhouse, logger, batchRows: config.writerBatchRows, memory, tap: deps.tap })
       running.set(key, job)
       try {
         return await job

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { fileURLToPath } from 'node:url'
+import { createPcapImporter } from '../../collector/capture/importer.ts'
 import { createNetflowDecoder } from '../../collector/netflow/index.ts'
 import { createLogger } from '../../core/logger.ts'
 import { createDetector, createFloodWatch, detectorConfigFrom, type Detector } from '../../detection/index.ts'
@@ -42,5 +44,29 @@ describe('streaming flood detection', () => {
     const details = JSON.parse(rows[0]!.details) as { class: string; variants: string[]; threshold: { pps: number; grade: string } }
     expect(details).toMatchObject({ class: 'syn', variants: ['streaming'], threshold: { pps: 800, grade: 'core' } })
     expect((await db.rows<{ n: number }>('SELECT count() AS n FROM flows'))[0]!.n).toBe(0)
+  })
+})
+
+describe('streaming flood detection of an imported capture', () => {
+  let db: TestDb
+  beforeAll(async () => {
+    db = await openTestDb()
+    await seedLab(db.clickhouse)
+  })
+  afterAll(() => db.close())
+
+  it('sees the flows of a capture as serve imports it: the SYN flood is an incident before any SQL pass', async () => {
+    const config = detectorConfigFrom(db.config)
+    const detector = createDetector(config, { clickhouse: db.clickhouse, logger: createLogger('silent') })
+    const watch = createFloodWatch(config.thresholds, { clickhouse: db.clickhouse, logger: createLogger('silent'), onDetection: (d) => void detector.ingest([d]) })
+    await watch.start()
+    const importer = createPcapImporter(db.config, { clickhouse: db.clickhouse, logger: createLogger('silent'), tap: (flows) => watch.observe(flows) }, 'test')
+    const report = await importer.importFile(fileURLToPath(new URL('../fixtures/pcap/dev-capture.pcapng', import.meta.url)), { sensor: 'lab', origin: 'cli' })
+    await importer.stop()
+    watch.stop()
+    await detector.ingest([])
+    expect(report.status).toBe('imported')
+    const rows = await db.rows<{ rule: string; asset_id: string; details: string }>('SELECT rule, toString(asset_id) AS asset_id, details FROM incidents ORDER BY id, updated_at DESC LIMIT 1 BY id')
+    expect(rows.map((r) => [r.rule, r.asset_id, (JSON.parse(r.details) as { class: string }).class])).toEqual([['flood', LAB_SERVER, 'syn']])
   })
 })

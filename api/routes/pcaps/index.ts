@@ -14,6 +14,7 @@ import { ApiError } from '../../errors.ts'
 import { requireRole } from '../attacks/access.ts'
 import { listImports } from './imports.ts'
 import { CAPTURE_TYPES, ImportAcceptedSchema, ImportListQuery, ImportParams, ImportRecordSchema, ImportReportSchema, UploadQuery } from './schemas.ts'
+import type { FlowTap } from '../../../collector/capture/import.ts'
 
 /**
  * POST /pcaps: a sensor (or an admin) uploads one capture — pcap, pcapng or either gzipped — as
@@ -23,11 +24,11 @@ import { CAPTURE_TYPES, ImportAcceptedSchema, ImportListQuery, ImportParams, Imp
  * enforced while it arrives, then imported like `holowatch import-pcap` does it: idempotent by
  * SHA-256, so a sensor retrying an upload never doubles its flows.
  */
-export default async function pcapRoutes(app: FastifyInstance) {
+export default async function pcapRoutes(app: FastifyInstance, opts: { tap?: FlowTap }) {
   const maxBytes = app.config.pcapUploadMaxMb * 1024 * 1024
   const syncMaxBytes = app.config.pcapSyncMaxMb * 1024 * 1024
   const uploads = join(app.config.dataDir, 'pcap-uploads')
-  const importer = createPcapImporter(app.config, { clickhouse: app.clickhouse, logger: app.log as unknown as Logger }, 'api')
+  const importer = createPcapImporter(app.config, { clickhouse: app.clickhouse, logger: app.log as unknown as Logger, tap: opts.tap }, 'api')
   importer.start()
   app.addHook('onClose', () => importer.stop())
 
