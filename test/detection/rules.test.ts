@@ -272,4 +272,11 @@ describe('detection rules on synthetic flows (default thresholds)', () => {
       flow('198.19.3.1', '10.1.0.10', t + n * 50, { protocol: 17, tcp_flags: 0, src_port: 443, dst_port: 51000, packets: 150, bytes: 150 * 1250 })))
     expect(await detect(19, rows)).toEqual([])
   })
+
+  it('a slow sweep: 9 archive hosts probed on SSH one every 11 minutes is one sweep over the 2-hour window', async () => {
+    const t = slot(20)
+    await insertFlows(db.clickhouse, range(1, 9).flatMap((h) => synProbe('198.51.100.60', `10.1.2.${200 + h}`, 22, t + (h - 1) * 11 * 60_000, 'none')))
+    const found = (await detector.runWindow(t, t + 2 * HOUR)).opened
+    expect(found.map((i) => [i.rule, i.source, i.targetCount, i.details.variants])).toEqual([['host_sweep', '198.51.100.60', 9, ['slow']]])
+  })
 })
