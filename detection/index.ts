@@ -3,13 +3,13 @@ import type { Logger } from '../core/logger.ts'
 import type { Registry } from '../core/metrics.ts'
 import { loadSql } from '../sql/queries.ts'
 import { allowedBy, loadAllowlist } from './allowlist.ts'
-import { createBaselines } from './baseline.ts'
+import { createBaselines, type Baselines } from './baseline.ts'
 import type { DetectorConfig } from './config.ts'
 import { chTime, type Incident } from './incident.ts'
 import { mergeDetection } from './merge.ts'
 import { createDetectorMetrics } from './metrics.ts'
-import { loadOverrides } from './overrides.ts'
-import { RULE_QUERIES } from './rules.ts'
+import { loadOverrides, type Overrides } from './overrides.ts'
+import { RULE_QUERIES, type RuleQuery } from './rules.ts'
 import { evaluateRules, type Detection } from './runner.ts'
 
 export type { Detection } from './runner.ts'
@@ -20,6 +20,9 @@ export { detectorConfigFrom, type DetectorConfig } from './config.ts'
 export type { Incident, IncidentState, Severity } from './incident.ts'
 export { RULE_IDS, type RuleId } from './rules.ts'
 export { THRESHOLDS, type Thresholds } from './thresholds.ts'
+
+const LONG_WINDOW_MS = 10 * 60_000
+const LONG_EVERY_MS = 60_000
 
 export interface RunResult {
   from: number
@@ -81,6 +84,36 @@ export function createDetector(config: DetectorConfig, deps: DetectorDeps): Dete
   let stopped = false
   let resolveDone: () => void = () => {}
   const done = new Promise<void>((resolve) => (resolveDone = resolve))
+  /** Long-window queries (slow sweeps, slow brute force, sprays): when each last ran live, and the earliest flow time it has not seen since. */
+  const longRuns = new Map<RuleQuery, { at: number; pendingFrom: number }>()
+
+  /**
+   * Evaluates a live run's range: every short-window rule each time; the long-window ones (30 min
+   * to 2 h of flows each time) at most once a minute, over every range they skipped meanwhile —
+   * soon enough for attacks that slow.
+   */
+  async function evaluateLive(range: { from: number; to: number }, overrides: Overrides, learned: Baselines) {
+    const now = Date.now()
+    const short: RuleQuery[] = []
+    const due: RuleQuery[] = []
+    let dueFrom = range.from
+    for (const q of queries) {
+      if (config.thresholds[q.window] * 1000 < LONG_WINDOW_MS) {
+        short.push(q)
+        continue
+      }
+      const state = longRuns.get(q) ?? { at: 0, pendingFrom: range.from }
+      state.pendingFrom = Math.min(state.pendingFrom, range.from)
+      if (now - state.at >= LONG_EVERY_MS) {
+        due.push(q)
+        dueFrom = Math.min(dueFrom, state.pendingFrom)
+        longRuns.set(q, { at: now, pendingFrom: Infinity })
+      } else longRuns.set(q, state)
+    }
+    const a = await evaluateRules(ch, short, range, config.thresholds, overrides, learned)
+    const b = due.length ? await evaluateRules(ch, due, { from: dueFrom, to: range.to }, config.thresholds, overrides, learned) : { detections: [], failed: [] }
+    return { detections: [...a.detections, ...b.detections], failed: [...a.failed, ...b.failed] }
+  }
 
   /** Runs one piece of work after the previous one: runs and streamed verdicts share the incidents in memory. */
   let queue: Promise<unknown> = Promise.resolve()
@@ -95,7 +128,9 @@ export function createDetector(config: DetectorConfig, deps: DetectorDeps): Dete
     const [overrides, learned] = await Promise.all([
       loadOverrides(ch), queries.some((q) => q.rule === 'flood') ? baselines.asOf(from) : new Map(),
     ])
-    const { detections: found, failed } = await evaluateRules(ch, queries, { from, to }, config.thresholds, overrides, learned)
+    const { detections: found, failed } = mode === 'live'
+      ? await evaluateLive({ from, to }, overrides, learned)
+      : await evaluateRules(ch, queries, { from, to }, config.thresholds, overrides, learned)
     for (const { rule, variant, err } of failed) {
       metrics.ruleErrors.labels(rule).inc()
       logger.error({ err, rule, variant }, 'a detection rule failed; the other rules ran')
