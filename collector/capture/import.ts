@@ -155,9 +155,10 @@ export async function importCaptureFile(
       idleTimeoutMs: idleMs,
       timeReceived: started,
       onFlows: (batch) => {
-        batches.add(batch)
         // Streaming flood detection sees the capture's flows as they are assembled (serve only).
         if (deps.tap) deps.tap(batch.toRecords())
+        // Awaited by the analysis: a batch ClickHouse refused stops the import, and reading waits for the inserts.
+        return batches.add(batch)
       },
       onProgress: options.onProgress && ((bytes, packets) => options.onProgress!(bytes, packets, size)),
     })
