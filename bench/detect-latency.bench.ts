@@ -11,7 +11,6 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'no
 import { createSocket } from 'node:dgram'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { gunzipSync } from 'node:zlib'
 import { withCreditCodeCheck } from '../archive/uscc.ts'
 import { createNetflowDecoder } from '../collector/netflow/index.ts'
 import { freePort, freeUdpPort, runCli, startCli, waitForStatus } from '../test/helpers/cli.ts'
@@ -65,8 +64,6 @@ function lab2Scenario(): Scenario | undefined {
   const truthFile = new URL('lab2/truth.json', ROOT)
   if (!existsSync(exportFile) || !existsSync(truthFile)) return undefined
   const truth = JSON.parse(readFileSync(truthFile, 'utf8')) as { events: { type: string; attacker: string; victim: string; expect: string; service?: string }[] }
-  const file = join(mkdtempSync(join(tmpdir(), 'holowatch-bench-')), 'attacks-v9.pcap')
-  writeFileSync(file, gunzipSync(readFileSync(exportFile)))
   const attacks: Attack[] = truth.events
     .filter((e) => e.expect !== 'none')
     .map((e) => {
@@ -88,7 +85,7 @@ function lab2Scenario(): Scenario | undefined {
     })
   return {
     name: 'lab2 (attacks-v9.pcap.gz)',
-    datagrams: exportDatagrams(file),
+    datagrams: exportDatagrams(exportFile),
     archive: [
       `${org},Lab Water Works,water,lab-town,protected server,industrial_control,core,3,10.78.0.10/32,active,902/tcp OpenSSH`,
       `${org},Lab Water Works,water,lab-town,plant LAN,other,general,2,10.78.0.0/27,active,`,

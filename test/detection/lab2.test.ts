@@ -1,7 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { gunzipSync } from 'node:zlib'
+import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { fileURLToPath } from 'node:url'
 import { createPcapImporter } from '../../collector/capture/importer.ts'
@@ -107,14 +104,12 @@ describe('lab 2 as NetFlow v9 at the product defaults', () => {
   afterAll(() => db.close())
 
   it("softflowd's export: the same attacks, the same incidents", async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'holowatch-lab2-')), 'attacks-v9.pcap')
-    writeFileSync(file, gunzipSync(readFileSync(new URL('attacks-v9.pcap.gz', LAB2))))
     // NetFlow carries no banner: the archive declares OpenSSH on 902, as the owner registered it.
     await seedLab2(db, true)
     const decoder = createNetflowDecoder()
     const writer = createFlowWriter(defaultWriterConfig(db.dir), { clickhouse: db.clickhouse, logger: createLogger('silent') })
     writer.start()
-    for (const d of exportDatagrams(file)) writer.write(decoder.decode(d.payload, '127.0.0.1', d.at))
+    for (const d of exportDatagrams(new URL('attacks-v9.pcap.gz', LAB2))) writer.write(decoder.decode(d.payload, '127.0.0.1', d.at))
     await writer.stop()
     check(await detect(db))
   })

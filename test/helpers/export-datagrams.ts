@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs'
+import { gunzipSync } from 'node:zlib'
 
 export const NETFLOW_FIXTURES = new URL('../fixtures/netflow/', import.meta.url)
 
@@ -12,10 +13,12 @@ export interface Datagram {
 
 /**
  * The UDP payloads of a classic Ethernet pcap (little-endian, microseconds) as tcpdump wrote the
- * fixture exports: one NetFlow / IPFIX export packet per datagram, in capture order.
+ * fixture exports: one NetFlow / IPFIX export packet per datagram, in capture order. A gzipped
+ * capture (.gz) is read as it is.
  */
 export function exportDatagrams(file: string | URL): Datagram[] {
-  const buf = readFileSync(typeof file === 'string' ? new URL(file, NETFLOW_FIXTURES) : file)
+  const raw = readFileSync(typeof file === 'string' ? new URL(file, NETFLOW_FIXTURES) : file)
+  const buf = raw[0] === 0x1f && raw[1] === 0x8b ? gunzipSync(raw) : raw
   const out: Datagram[] = []
   for (let o = 24; o + 16 <= buf.length; ) {
     const at = buf.readUInt32LE(o) * 1000 + Math.floor(buf.readUInt32LE(o + 4) / 1000)
