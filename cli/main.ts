@@ -1,4 +1,5 @@
 import { ConfigError } from '../core/config.ts'
+import { detachStdin } from '../core/stdin.ts'
 import { MigrationError } from '../sql/migrate.ts'
 import { UsageError, wantsHelp, type Command } from './command.ts'
 import { versionCommand } from './commands/version.ts'
@@ -79,4 +80,5 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+detachStdin()
 process.exitCode = await main(process.argv.slice(2))
