@@ -1,4 +1,5 @@
 import { ConfigError } from '../core/config.ts'
+import { StartupError } from '../core/startup.ts'
 import { detachStdin } from '../core/stdin.ts'
 import { MigrationError } from '../sql/migrate.ts'
 import { UsageError, wantsHelp, type Command } from './command.ts'
@@ -70,6 +71,10 @@ export async function main(argv: string[]): Promise<number> {
     if (err instanceof ConfigError) {
       console.error(`holowatch: invalid configuration: ${err.message}`)
       return 1
+    }
+    if (err instanceof StartupError) {
+      console.error(`holowatch ${name}: ${err.message}`)
+      return 2
     }
     if (err instanceof MigrationError) {
       console.error(`holowatch: ${err.message}`)
