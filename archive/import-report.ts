@@ -74,8 +74,9 @@ export function firstDifference(a: Record<string, string>, b: Record<string, str
   return Object.keys(cellDiff(a, b))[0]
 }
 
-export function listChange(report: ImportReport, change: ImportChange): void {
-  if (report.changes.length < MAX_LISTED) report.changes.push(change)
+/** Lists a change, built only while the list has room (a big file would diff every row for nothing). */
+export function listChange(report: ImportReport, change: () => ImportChange): void {
+  if (report.changes.length < MAX_LISTED) report.changes.push(change())
   else report.changes_omitted++
 }
 

@@ -99,7 +99,7 @@ export async function importArchive(ch: ClickHouseClient, service: ArchiveServic
         org = read1.org
         orgSeen.set(code, { org, row })
         codeOf.set(org.id, code)
-        if (existing) listKept(report, { row, kind: 'organisation', key: code }, read1.kept, orgCells(existing))
+        if (existing && read1.kept.length > 0) listKept(report, { row, kind: 'organisation', key: code }, read1.kept, orgCells(existing))
         collect(ORGANISATION, org, existing ?? null, { row, ctx, report, into: orgChanges, columns: ORG_COLUMN, key: code, cells: orgCells })
         ctx.orgs.set(org.id, { status: org.status, credit_code: org.credit_code })
       }
@@ -110,7 +110,7 @@ export async function importArchive(ch: ClickHouseClient, service: ArchiveServic
       if (assetSeen.has(asset.id)) return problem('asset_name', `the asset is in row ${assetSeen.get(asset.id)} already`)
       assetSeen.set(asset.id, row)
       const key = existing || read('asset_id') ? asset.id : asset.name
-      if (existing) listKept(report, { row, kind: 'asset', key }, kept, assetCellsOf(existing))
+      if (existing && kept.length > 0) listKept(report, { row, kind: 'asset', key }, kept, assetCellsOf(existing))
       // The asset's networks as the file sets them replace those it had, for the rows that follow.
       ctx.networks = ctx.networks.filter((n) => n.asset !== asset.id)
       collect(ASSET, asset, assetById.get(asset.id) ?? null, { row, ctx, report, into: assetChanges, columns: ASSET_COLUMN, key, cells: assetCellsOf })
@@ -168,11 +168,13 @@ function collect<T extends ArchiveObject>(kind: Kind<T>, after: T, before: Versi
   const plural = kind.name === 'asset' ? 'assets' : 'organisations'
   const action = before ? 'update' : 'create'
   report[before ? 'updated' : 'created'][plural]++
-  const afterCells = at.cells(after)
-  if (!before) delete afterCells.asset_id
-  listChange(report, {
-    row, kind: kind.name as 'organisation' | 'asset', key: at.key, name: (after as unknown as { name: string }).name, action,
-    fields: cellDiff(before ? at.cells(withoutStamp(before)) : null, afterCells),
+  listChange(report, () => {
+    const afterCells = at.cells(after)
+    if (!before) delete afterCells.asset_id
+    return {
+      row, kind: kind.name as 'organisation' | 'asset', key: at.key, name: (after as unknown as { name: string }).name, action,
+      fields: cellDiff(before ? at.cells(withoutStamp(before)) : null, afterCells),
+    }
   })
   at.into.set(kind.name === 'organisation' ? (after as unknown as Organisation).credit_code : key, {
     change: { kind: kind as unknown as Kind, key, before: before as Versioned<ArchiveObject> | null, after, action }, row,
