@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import { Type, type Static } from 'typebox'
 import { exportArchive } from '../../../archive/export.ts'
 import { MAX_IMPORT_BYTES, importArchive, readArchiveFile } from '../../../archive/import.ts'
+import { MAX_LISTED } from '../../../archive/import-report.ts'
 import type { ArchiveService } from '../../../archive/service.ts'
 import { ApiError } from '../../errors.ts'
 import { requireRole } from '../attacks/access.ts'
@@ -20,9 +21,31 @@ const Report = Type.Object({
   unchanged: Type.Integer(),
   problems: Type.Array(Type.Object({ row: Type.Integer(), column: Type.String(), reason: Type.String() })),
   overlaps: Type.Array(Type.Object({ row: Type.Integer(), network: Type.String(), other_asset_id: Type.String(), other_network: Type.String() })),
+  clear_empty: Type.Boolean({ description: 'whether empty cells cleared fields (else they kept them)' }),
+  changes: Type.Array(Type.Object({
+    row: Type.Integer(),
+    kind: Type.Union([Type.Literal('organisation'), Type.Literal('asset')]),
+    key: Type.String({ description: 'credit code of an organisation; id of an asset (its name while it is new)' }),
+    name: Type.String(),
+    action: Type.Union([Type.Literal('create'), Type.Literal('update')]),
+    // A pair rather than a tuple: the response serialiser cannot check a tuple item that may be null.
+    fields: Type.Record(Type.String(), Type.Array(Type.Union([Type.String(), Type.Null()]), { minItems: 2, maxItems: 2 }), {
+      description: 'column → [before, after] as cell text; before is null for a new object',
+    }),
+  }), { description: `the objects the file changes (or would), field by field: the first ${MAX_LISTED}` }),
+  changes_omitted: Type.Integer({ description: 'changes beyond the listed ones' }),
+  kept: Type.Array(
+    Type.Object({ row: Type.Integer(), kind: Type.Union([Type.Literal('organisation'), Type.Literal('asset')]), key: Type.String(), column: Type.String(), value: Type.String() }),
+    { description: `empty cells that left a value in place (clear_empty=true clears them): the first ${MAX_LISTED}` },
+  ),
+  kept_omitted: Type.Integer(),
 })
 const ImportQuery = Type.Object(
-  { dry_run: Type.Optional(Type.Boolean({ default: false })), name: Type.Optional(Type.String({ maxLength: 200, description: 'file name, for the audit log' })) },
+  {
+    dry_run: Type.Optional(Type.Boolean({ default: false })),
+    clear_empty: Type.Optional(Type.Boolean({ default: false, description: 'an empty cell clears the field (default: it keeps the current value)' })),
+    name: Type.Optional(Type.String({ maxLength: 200, description: 'file name, for the audit log' })),
+  },
   { additionalProperties: false },
 )
 const ExportQuery = Type.Object(
@@ -37,7 +60,9 @@ const ExportQuery = Type.Object(
 
 /**
  * /archive/import (admins): the archive spreadsheet (CSV or XLSX, English or Chinese headers) as
- * the request body, all or nothing; ?dry_run=true reports every bad row without writing.
+ * the request body, all or nothing; ?dry_run=true reports every bad row and every change, field
+ * by field, without writing. Columns the file lacks and empty cells keep what the archive has;
+ * ?clear_empty=true makes empty cells clear fields.
  * /archive/export: organisations and assets as CSV, XLSX or JSON (owners get their own).
  */
 export default async function importExportRoutes(app: FastifyInstance, opts: { service: ArchiveService }) {
@@ -59,7 +84,7 @@ export default async function importExportRoutes(app: FastifyInstance, opts: { s
       } catch (err) {
         throw new ApiError('bad_request', `the file cannot be read as CSV or XLSX: ${(err as Error).message}`)
       }
-      const report = await importArchive(app.clickhouse, opts.service, rows, { dryRun: q.dry_run ?? false, actor: actorOf(request), source: q.name ?? 'upload' })
+      const report = await importArchive(app.clickhouse, opts.service, rows, { dryRun: q.dry_run ?? false, clearEmpty: q.clear_empty ?? false, actor: actorOf(request), source: q.name ?? 'upload' })
       if (report.problems.length > 0 && !report.dry_run) {
         const errors = report.problems.map((p) => ({ field: `row ${p.row}, ${p.column}`, message: p.reason }))
         throw new ApiError('unprocessable', `${report.problems.length} problem(s) in the file; nothing was written (first: row ${report.problems[0]!.row}, ${report.problems[0]!.column}: ${report.problems[0]!.reason})`, { errors })
