@@ -1,6 +1,6 @@
 import type { ClickHouseClient } from '../core/clickhouse.ts'
 import { parseNetwork } from '../detection/cidr.ts'
-import { recordAudit, type Actor } from './audit.ts'
+import { auditedWrite, type Actor } from './audit.ts'
 import { assetCells, orgCells } from './cells.ts'
 import { mapHeaders } from './columns.ts'
 import { loadContext, type ArchiveContext } from './context.ts'
@@ -118,14 +118,14 @@ export async function importArchive(ch: ClickHouseClient, service: ArchiveServic
     if (report.problems.length > 0 || opts.dryRun) return report
     const changes = [...orgChanges.values(), ...assetChanges.values()].map((c) => c.change)
     if (changes.length > 0) {
-      await service.commit(changes, opts.actor)
-      await recordAudit(ch, opts.actor, [{
+      // The import's own entry, then each object's (commit audits them before it writes).
+      await auditedWrite(ch, opts.actor, [{
         action: 'import', objectType: 'archive', objectId: opts.source,
         changes: {
           rows: [null, report.rows], created: [null, report.created], updated: [null, report.updated], unchanged: [null, report.unchanged],
           clear_empty: [null, clearEmpty], kept: [null, report.kept.length + report.kept_omitted],
         },
-      }])
+      }], () => service.commit(changes, opts.actor))
     }
     report.applied = true
     return report
