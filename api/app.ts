@@ -3,6 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import auth from './plugins/auth.ts'
 import errors from './plugins/errors.ts'
 import httpMetrics from './plugins/http-metrics.ts'
+import idempotency from './plugins/idempotency.ts'
 import jsonBody from './plugins/json-body.ts'
 import securityHeaders from './plugins/security-headers.ts'
 import dashboard from './plugins/dashboard.ts'
@@ -29,6 +30,7 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
   const app = await baseApp(deps, options)
   await app.register(openapi)
   await app.register(auth)
+  await app.register(idempotency)
   await app.register(healthRoutes)
   await app.register(metricsRoutes)
   await app.register(detectionApi)
