@@ -2,6 +2,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import auth from './plugins/auth.ts'
 import errors from './plugins/errors.ts'
+import diskGuard from './plugins/disk-guard.ts'
 import httpMetrics from './plugins/http-metrics.ts'
 import idempotency from './plugins/idempotency.ts'
 import jsonBody from './plugins/json-body.ts'
@@ -30,6 +31,7 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
   const app = await baseApp(deps, options)
   await app.register(openapi)
   await app.register(auth)
+  await app.register(diskGuard)
   await app.register(idempotency)
   await app.register(healthRoutes)
   await app.register(metricsRoutes)

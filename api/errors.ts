@@ -19,6 +19,7 @@ export const PROBLEMS = {
   rate_limited: { status: 429, title: 'Too many requests' },
   internal: { status: 500, title: 'Internal error' },
   database_unavailable: { status: 503, title: 'The database is unavailable' },
+  disk_full: { status: 503, title: 'Not enough disk space' },
   not_ready: { status: 503, title: 'Not ready' },
 } as const
 

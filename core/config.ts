@@ -22,6 +22,7 @@ export interface Config {
   writerFlushMs: number
   writerQueueMb: number
   spoolMaxMb: number
+  minFreeMb: number
   detectIntervalMs: number
   detectMergeGapS: number
   detectThresholds: string[]

@@ -126,6 +126,14 @@ export const SETTINGS = {
     max: 10485760,
     doc: 'Disk spool limit (HOLOWATCH_DATA_DIR/spool); beyond it batches are dropped and counted.',
   },
+  minFreeMb: {
+    env: 'HOLOWATCH_MIN_FREE_MB',
+    kind: 'int',
+    default: '256',
+    min: 0,
+    max: 10485760,
+    doc: 'Free disk space below which uploads and imports are refused with 503 (send again later) and /readyz says not ready, before anything is half-written; 0 turns the check off.',
+  },
   detectIntervalMs: {
     env: 'HOLOWATCH_DETECT_INTERVAL_MS',
     kind: 'int',

@@ -8,6 +8,10 @@ import { ApiError, problem, type Problem, type ProblemCode } from '../errors.ts'
  */
 const UNAVAILABLE_CLICKHOUSE_CODES = new Set(['159', '209', '210', '241', '242', '394', '425'])
 const UNAVAILABLE_NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EPIPE'])
+/** A full disk, here (ENOSPC, EDQUOT) or in ClickHouse (NOT_ENOUGH_SPACE): 503, send it again later. */
+const DISK_FULL_CODES = new Set(['ENOSPC', 'EDQUOT', '243'])
+/** How long a client should wait before sending again what a 503 refused. */
+const RETRY_AFTER_S = 60
 
 /** Turns every error into problem+json: 4xx with the reason, 5xx logged and kept opaque. */
 export default fp(
@@ -17,6 +21,7 @@ export default fp(
       if (answer.status >= 500) {
         request.log.error({ err, code: answer.code }, 'request failed')
       }
+      if (answer.status === 503 && !reply.hasHeader('retry-after')) reply.header('retry-after', String(RETRY_AFTER_S))
       return sendProblem(reply, answer)
     })
     app.setNotFoundHandler((request, reply) =>
@@ -44,6 +49,7 @@ function toProblem(err: FastifyError, request: FastifyRequest): Problem {
   const status = err.statusCode ?? 500
   if (status < 500) return problem(codeForStatus(status), err.message, instance)
   const dbCode = (err as { code?: string }).code
+  if (dbCode && DISK_FULL_CODES.has(dbCode)) return problem('disk_full', 'the disk is full; nothing was stored: send it again later', instance)
   if (dbCode && (UNAVAILABLE_CLICKHOUSE_CODES.has(dbCode) || UNAVAILABLE_NETWORK_CODES.has(dbCode))) {
     return problem('database_unavailable', 'ClickHouse did not answer; try again shortly', instance)
   }
