@@ -45,7 +45,7 @@ async function serveOn(dataDir: string, env: Record<string, string> = {}) {
   const base = `http://127.0.0.1:${port}`
   await waitForStatus(`${base}/readyz`, 200)
   const upload = (body: Buffer, name: string) => fetch(`${base}/api/v1/pcaps?name=${name}`, {
-    method: 'POST', headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/vnd.tcpdump.pcap' }, body,
+    method: 'POST', headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/vnd.tcpdump.pcap' }, body: new Uint8Array(body),
   })
   const imports = async () => ((await (await fetch(`${base}/api/v1/pcaps`, { headers: { authorization: `Bearer ${ADMIN}` } })).json()) as { items: { status: string }[] }).items
   return { serve, base, upload, imports, stop: async () => { serve.child.kill('SIGTERM'); await serve.exited } }
