@@ -76,7 +76,17 @@ function describe(r: ImportReport): string {
     `  packets ${r.packets}  flows ${r.flows}  services ${r.services}  seconds ${r.seconds.toFixed(2)}`,
     `  skipped ${skipped}${r.stoppedBy ? `  (reading stopped early: ${r.stoppedBy})` : ''}`,
     `  first packet ${r.firstPacket ?? '-'}  last packet ${r.lastPacket ?? '-'}  sha256 ${r.sha256}`,
+    ...retentionLines(r),
   ].join('\n')
+}
+
+function retentionLines(r: ImportReport): string[] {
+  if (!r.retention) return []
+  const { flowsExpireAt, trafficExpireAt, warnings } = r.retention
+  return [
+    `  flows kept ${flowsExpireAt ? `until ${flowsExpireAt}` : 'forever'}  traffic charts ${trafficExpireAt ? `until ${trafficExpireAt}` : 'forever'}`,
+    ...warnings.map((w) => `  warning: ${w}`),
+  ]
 }
 
 /**
