@@ -59,12 +59,22 @@ describe('importing a capture older than the flows retention', () => {
   })
 
   it('detection at the defaults finds its attacks, live as serve runs it and over its own range as `holowatch detect` does', async () => {
-    // serve's live run: the flows received in the last minutes, analysed on their own (capture) time.
+    // This year's capture (2026-11-22) arrives too: serve's next live run sees the flows received
+    // in the last minutes on their own time, two stretches 400 days apart, and analyses each on
+    // its own instead of one range over the months between them.
+    const importer = createPcapImporter(db.config, { clickhouse: db.clickhouse, logger }, 'cli')
+    await importer.importFile(fileURLToPath(new URL('dev-capture.pcap.gz', LOCAL)), { sensor: 'lab-2026', origin: 'cli' })
     const live = createDetector(detectorConfigFrom(db.config), { clickhouse: db.clickhouse, logger })
-    const run = await live.runLive()
-    expect(run).toBeDefined()
-    expect(run!.from).toBeLessThan(LAB_TO - SHIFT_MS)
-    expect(run!.to).toBeGreaterThan(LAB_FROM - SHIFT_MS)
+    const both = await live.runLive()
+    expect(both!.earlier).toHaveLength(1)
+    expect(both!.earlier![0]!.from).toBeGreaterThanOrEqual(LAB_FROM - SHIFT_MS)
+    expect(both!.earlier![0]!.to).toBeLessThanOrEqual(LAB_TO - SHIFT_MS)
+    expect(both!.from).toBeGreaterThanOrEqual(LAB_FROM)
+    expect(both!.to).toBeLessThanOrEqual(LAB_TO)
+    const lastYear = both!.opened.filter((i) => i.lastSeen < LAB_TO - SHIFT_MS)
+    const thisYear = both!.opened.filter((i) => i.firstSeen >= LAB_FROM)
+    expect(lastYear.length + thisYear.length).toBe(both!.opened.length)
+    const run = { ...both!, opened: lastYear }
     // The attacks of truth.json: scans and the sweep (one incident per attacker), the SYN flood, the SSH brute force.
     const found = (incidents: Incident[]) => incidents
       .filter((i) => i.assets[0]?.id === LAB_SERVER)
@@ -77,6 +87,7 @@ describe('importing a capture older than the flows retention', () => {
     expect(scan.firstSeen).toBeGreaterThanOrEqual(LAB_FROM - SHIFT_MS)
     expect(scan.lastSeen).toBeLessThan(LAB_TO - SHIFT_MS)
     expect(run!.opened.find((i) => i.rule === 'flood')!.details.class).toBe('syn')
+    expect(found(thisYear)).toEqual(expected)
     await live.stop()
     // The same range analysed again (what `holowatch detect --from --to` does) finds the same incidents: nothing new is opened.
     const again = await createDetector(detectorConfigFrom(db.config), { clickhouse: db.clickhouse, logger }).runWindow(LAB_FROM - SHIFT_MS, LAB_TO - SHIFT_MS)
