@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildApp, type App } from '../../../api/app.ts'
+import { importCaptureFile } from '../../../collector/capture/import.ts'
 import { createPcapImporter } from '../../../collector/capture/importer.ts'
 import { loadConfig } from '../../../core/config.ts'
 import { createLogger } from '../../../core/logger.ts'
@@ -93,6 +94,19 @@ describe('importing a capture older than the flows retention', () => {
     const again = await createDetector(detectorConfigFrom(db.config), { clickhouse: db.clickhouse, logger }).runWindow(LAB_FROM - SHIFT_MS, LAB_TO - SHIFT_MS)
     expect(again.opened).toEqual([])
     expect(found(again.updated)).toEqual(expected)
+  })
+
+  it("a long import's batches are received as they are stored, so live detection sees the later ones too", async () => {
+    // serve's live run reads what was received since its last look: a batch stamped with the
+    // import's start would look older than live traffic received while the import ran, and be missed.
+    const since = Date.now()
+    await importCaptureFile(OLD_CAPTURE, { sensor: 'lab-2025-batches', origin: 'cli', force: true }, { clickhouse: db.clickhouse, logger, batchRows: 1_000 })
+    const stamps = await db.rows<{ t: string; n: string }>(
+      "SELECT toUnixTimestamp64Milli(time_received) AS t, count() AS n FROM flows WHERE sensor = 'lab-2025-batches' GROUP BY t ORDER BY t")
+    expect(stamps.reduce((n, r) => n + Number(r.n), 0)).toBe(FLOWS)
+    expect(stamps.length).toBeGreaterThan(1)
+    expect(Number(stamps[0]!.t)).toBeGreaterThanOrEqual(since)
+    await db.clickhouse.command({ query: "DELETE FROM flows WHERE sensor = 'lab-2025-batches'" })
   })
 
   it('says so when a setting still drops part of it at once: traffic rollups shorter than the capture is old', async () => {
