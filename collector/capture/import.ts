@@ -150,7 +150,8 @@ export async function importCaptureFile(
   const idleMs = options.idleTimeoutMs ?? 15_000
   const token = forced ? `pcap:${id}` : `pcap:${sha256}:${activeMs}:${idleMs}`
   const batches = createImportBatches(clickhouse, { token, rows: deps.batchRows ?? 250_000 })
-  // Every flow of the import is received at `started`: that is what its retention counts from.
+  // Retention counts from when a batch is stored (batches.ts stamps it): the import's start is the
+  // earliest of those, so the expiry told is never later than the real one.
   const retention = createRetentionCount(deps.retention ?? DEFAULT_RETENTION, started)
   let summary: CaptureSummary
   try {
