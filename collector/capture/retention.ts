@@ -8,7 +8,11 @@ export interface ImportRetention {
   flowsExpireAt: string | null
   /** When the traffic rollups (charts, statistics) of the capture's first minute expire: flow time + HOLOWATCH_ROLLUP_TTL_DAYS; null: kept forever. */
   trafficExpireAt: string | null
-  /** Flows of this capture whose rows are deleted as they are written, in flows and in the traffic rollups. */
+  /**
+   * Flows of this capture whose rows are deleted as they are written, in flows and in the traffic
+   * rollups. Imported flows expire from the import, a day at the earliest, so `flows` is 0; it is
+   * in the shape so that a client reads both in one place.
+   */
   expiringAtOnce: { flows: number; traffic: number }
   /** One sentence per kind of data this import loses at once; empty when nothing does. */
   warnings: string[]
@@ -25,15 +29,13 @@ const DAY_MS = 86_400_000
 
 /**
  * Counts, as an import's flows go by, those that the retention rules of sql/ttl.ts delete as they
- * are written. Imported flows expire from the import, so they only go at once if the rules ever
- * change to count from flow time; the traffic rollups count from flow time, so a capture older
- * than HOLOWATCH_ROLLUP_TTL_DAYS leaves no trace on the charts.
+ * are written. Imported flows expire from the import (never at once); the traffic rollups count
+ * from flow time, so a capture older than HOLOWATCH_ROLLUP_TTL_DAYS leaves no trace on the charts.
  */
 export function createRetentionCount(retention: Retention, importedAt: number) {
   const flowsExpireMs = retention.importDays === 0 ? null : importedAt + retention.importDays * DAY_MS
   // A rollup row is kept while its minute + the days is in the future.
   const trafficCutoff = retention.rollupDays === 0 ? -Infinity : importedAt - retention.rollupDays * DAY_MS
-  let flows = 0
   let traffic = 0
   let first = Infinity
   return {
@@ -43,11 +45,9 @@ export function createRetentionCount(retention: Retention, importedAt: number) {
         if (start < first) first = start
         if (Math.floor(start / 60_000) * 60_000 < trafficCutoff) traffic++
       }
-      if (flowsExpireMs !== null && flowsExpireMs <= importedAt) flows += batch.length
     },
     report(): ImportRetention {
       const warnings: string[] = []
-      if (flows > 0) warnings.push(`${flows} flows expire as they are stored (HOLOWATCH_IMPORT_TTL_DAYS ${retention.importDays}): detection and the flow explorer will not see them`)
       if (traffic > 0) {
         warnings.push(
           `${traffic} flows are older than the traffic rollups keep (HOLOWATCH_ROLLUP_TTL_DAYS ${retention.rollupDays}): ` +
@@ -57,7 +57,7 @@ export function createRetentionCount(retention: Retention, importedAt: number) {
       return {
         flowsExpireAt: flowsExpireMs === null ? null : new Date(flowsExpireMs).toISOString(),
         trafficExpireAt: retention.rollupDays === 0 || first === Infinity ? null : new Date(Math.floor(first / 60_000) * 60_000 + retention.rollupDays * DAY_MS).toISOString(),
-        expiringAtOnce: { flows, traffic },
+        expiringAtOnce: { flows: 0, traffic },
         warnings,
       }
     },
