@@ -17,7 +17,7 @@ import { openTestDb, type TestDb } from '../../helpers/db.ts'
 import { LOCAL } from './helpers.ts'
 
 // Last year's capture: the lab capture of test/fixtures/pcap moved 400 days back with
-// `editcap -t` (first packet 2025-10-18 12:08:31 UTC), older than the 180 days live flows are
+// `editcap -t` (pcapng, gzipped; first packet 2025-10-18 12:08:31 UTC), older than the 180 days live flows are
 // kept. Imported at the defaults (retention set as every command sets it), its flows stay for
 // forensics, its summary says how long, and detection finds its attacks.
 const OLD_CAPTURE = fileURLToPath(new URL('dev-capture-2025.pcap.gz', LOCAL))
