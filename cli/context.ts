@@ -1,7 +1,7 @@
 import { loadConfig, type LoadedConfig } from '../core/config.ts'
 import { openClickHouse, type ClickHouseClient } from '../core/clickhouse.ts'
 import { migrate, type MigrateResult } from '../sql/migrate.ts'
-import { applyFlowsTtl } from '../sql/ttl.ts'
+import { applyRetention, retentionOf } from '../sql/ttl.ts'
 
 /** Reads the configuration, honouring `--config FILE` if the command was given one. */
 export function configFrom(configFile: string | undefined): LoadedConfig {
@@ -15,7 +15,7 @@ export async function openMigrated(loaded: LoadedConfig): Promise<{ clickhouse: 
   try {
     const target = { database: config.clickhouseDatabase, cluster: config.clickhouseCluster }
     const migrated = await migrate(clickhouse, target)
-    await applyFlowsTtl(clickhouse, target, config.flowsTtlDays)
+    await applyRetention(clickhouse, target, retentionOf(config))
     return { clickhouse, migrated }
   } catch (err) {
     await clickhouse.close()

@@ -13,6 +13,8 @@ export interface Config {
   apiHost: string
   apiPort: number
   flowsTtlDays: number
+  importTtlDays: number
+  rollupTtlDays: number
   collectorHost: string
   netflowPort: number
   ipfixPort: number

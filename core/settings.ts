@@ -52,13 +52,32 @@ export const SETTINGS = {
   },
   apiHost: { env: 'HOLOWATCH_API_HOST', kind: 'string', default: '127.0.0.1', doc: 'Address the API and dashboard listen on.' },
   apiPort: { env: 'HOLOWATCH_API_PORT', kind: 'port', default: '8080', doc: 'TCP port of the API and dashboard.' },
+  // Retention days stop at 25,000: a TTL is a DateTime, which ends in February 2106, and one
+  // computed past it wraps round into the past (time_start + 36,500 days came out in 1990), which
+  // would delete every row as it arrives.
   flowsTtlDays: {
     env: 'HOLOWATCH_FLOWS_TTL_DAYS',
     kind: 'int',
     default: '180',
     min: 0,
-    max: 36500,
-    doc: 'Days raw flows are kept (0 keeps them forever). Rollups keep their own, longer history.',
+    max: 25000,
+    doc: 'Days raw flows from sensors (NetFlow/IPFIX) are kept, counted from their own time (0 keeps them forever); the scan rollups follow. See docs/retention.md.',
+  },
+  importTtlDays: {
+    env: 'HOLOWATCH_IMPORT_TTL_DAYS',
+    kind: 'int',
+    default: '365',
+    min: 0,
+    max: 25000,
+    doc: 'Days the flows of imported captures (import-pcap, POST /api/v1/pcaps, the inbox) are kept, counted from the import, however old the capture (0 keeps them forever).',
+  },
+  rollupTtlDays: {
+    env: 'HOLOWATCH_ROLLUP_TTL_DAYS',
+    kind: 'int',
+    default: '0',
+    min: 0,
+    max: 25000,
+    doc: 'Days the traffic rollups (traffic_1m, traffic_1d: charts, statistics, baselines) are kept, counted from flow time (0 keeps them forever).',
   },
   collectorHost: {
     env: 'HOLOWATCH_COLLECTOR_HOST',

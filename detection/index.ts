@@ -11,6 +11,7 @@ import { createDetectorMetrics } from './metrics.ts'
 import { loadOverrides, type Overrides } from './overrides.ts'
 import { RULE_QUERIES, type RuleQuery } from './rules.ts'
 import { evaluateRules, type Detection } from './runner.ts'
+import { freshSpans, type FreshHour } from './spans.ts'
 
 export type { Detection } from './runner.ts'
 export { createFloodWatch, type FloodWatch } from './flood-watch.ts'
@@ -32,6 +33,8 @@ export interface RunResult {
   opened: Incident[]
   updated: Incident[]
   alerts: Incident[]
+  /** Live runs: earlier stretches of flow time received meanwhile (old captures imported), each evaluated whole like runWindow. */
+  earlier?: { from: number; to: number }[]
 }
 
 export interface Detector {
@@ -123,7 +126,7 @@ export function createDetector(config: DetectorConfig, deps: DetectorDeps): Dete
     return next
   }
 
-  async function run(from: number, to: number, mode: 'live' | 'window'): Promise<RunResult> {
+  async function run(from: number, to: number, mode: 'live' | 'window', tracker = tracked): Promise<RunResult> {
     const started = performance.now()
     const [overrides, learned] = await Promise.all([
       loadOverrides(ch), queries.some((q) => q.rule === 'flood') ? baselines.asOf(from) : new Map(),
@@ -135,14 +138,14 @@ export function createDetector(config: DetectorConfig, deps: DetectorDeps): Dete
       metrics.ruleErrors.labels(rule).inc()
       logger.error({ err, rule, variant }, 'a detection rule failed; the other rules ran')
     }
-    const result = await settle(found, mode)
+    const result = await settle(found, mode, tracker)
     metrics.runSeconds.observe((performance.now() - started) / 1000)
     metrics.runs.labels(mode, 'ok').inc()
     return { from, to, ...result }
   }
 
   /** The allow-list, then the merge into incidents. */
-  async function settle(found: Detection[], mode: 'live' | 'window') {
+  async function settle(found: Detection[], mode: 'live' | 'window', tracker = tracked) {
     const allow = await loadAllowlist(ch, Date.now())
     const kept: Detection[] = []
     let suppressed = 0
@@ -155,14 +158,15 @@ export function createDetector(config: DetectorConfig, deps: DetectorDeps): Dete
       } else kept.push(d)
     }
     kept.sort((a, b) => a.firstSeen - b.firstSeen || a.windowStart - b.windowStart)
-    return { detections: found.length, suppressed, ...(await merge(kept, mode)) }
+    return { detections: found.length, suppressed, ...(await merge(kept, mode, tracker)) }
   }
 
-  async function merge(detections: Detection[], mode: 'live' | 'window') {
-    const missing = [...new Set(detections.map((d) => d.key))].filter((k) => !tracked.has(k))
+  async function merge(detections: Detection[], mode: 'live' | 'window', tracker: Map<string, Tracked>) {
+    const missing = [...new Set(detections.map((d) => d.key))].filter((k) => !tracker.has(k))
     const earliest = Math.min(...detections.map((d) => d.firstSeen))
-    for (const [key, incident] of await store.byKeys(missing, earliest - config.mergeGapMs)) {
-      tracked.set(key, { incident, dirty: false, writtenAt: Date.now() })
+    const latest = Math.max(...detections.map((d) => d.lastSeen))
+    for (const [key, incident] of await store.byKeys(missing, earliest - config.mergeGapMs, latest + config.mergeGapMs)) {
+      tracker.set(key, { incident, dirty: false, writtenAt: Date.now() })
     }
     const openedIds = new Set<string>()
     const alertIds = new Set<string>()
@@ -170,7 +174,7 @@ export function createDetector(config: DetectorConfig, deps: DetectorDeps): Dete
     const escalated = new Set<string>()
     const windows: WindowRow[] = []
     for (const d of detections) {
-      const t = tracked.get(d.key)
+      const t = tracker.get(d.key)
       const { incident, opened: isNew, realerted } = mergeDetection(t?.incident, d, config.mergeGapMs)
       if (isNew) {
         openedIds.add(incident.id)
@@ -182,7 +186,7 @@ export function createDetector(config: DetectorConfig, deps: DetectorDeps): Dete
         escalated.add(incident.id)
         if (realerted) alertIds.add(incident.id)
       }
-      tracked.set(d.key, { incident, dirty: true, writtenAt: isNew ? 0 : (t?.writtenAt ?? 0) })
+      tracker.set(d.key, { incident, dirty: true, writtenAt: isNew ? 0 : (t?.writtenAt ?? 0) })
       touched.add(incident.id)
       windows.push({
         incident_id: incident.id, phase: d.phase, window_start: chTime(d.windowStart), magnitude: d.verdict.magnitude,
@@ -205,7 +209,7 @@ export function createDetector(config: DetectorConfig, deps: DetectorDeps): Dete
     const updated: Incident[] = []
     const now = Date.now()
     const toWrite: Incident[] = []
-    for (const t of tracked.values()) {
+    for (const t of tracker.values()) {
       if (!touched.has(t.incident.id)) continue
       const sums = totals.get(t.incident.id)
       if (sums) Object.assign(t.incident, sums)
@@ -228,14 +232,14 @@ export function createDetector(config: DetectorConfig, deps: DetectorDeps): Dete
       )
       deps.onAlert?.(i, kind)
     }
-    forget(now)
+    forget(tracker, now)
     return { opened, updated: updated.filter((u) => !openedIds.has(u.id)), alerts: updated.filter((u) => alertIds.has(u.id)) }
   }
 
   /** Drops incidents from memory once written and quiet for longer than the merge gap. */
-  function forget(now: number): void {
-    for (const [key, t] of tracked) {
-      if (!t.dirty && now - t.writtenAt > config.mergeGapMs) tracked.delete(key)
+  function forget(tracker: Map<string, Tracked>, now: number): void {
+    for (const [key, t] of tracker) {
+      if (!t.dirty && now - t.writtenAt > config.mergeGapMs) tracker.delete(key)
     }
   }
 
@@ -250,17 +254,35 @@ export function createDetector(config: DetectorConfig, deps: DetectorDeps): Dete
 
   async function runLive(): Promise<RunResult | undefined> {
     const rs = await ch.query({ query: loadSql('detection/new_data'), query_params: { since: chTime(since) }, format: 'JSONEachRow' })
-    const [fresh] = await rs.json<{ flows: number; min_start_ms: number; max_start_ms: number; max_received_ms: number }>()
-    if (!fresh || fresh.flows === 0) return undefined
+    const hours = await rs.json<FreshHour>()
+    const spans = freshSpans(hours)
+    if (spans.length === 0) return undefined
+    const flows = spans.reduce((n, s) => n + s.flows, 0)
+    const maxReceived = Math.max(...hours.map((h) => Number(h.max_received_ms)))
     // A small overlap re-reads rows received just before the last look (a batch that was being
     // inserted); when nothing new arrived since, there is nothing to do.
-    const batch = `${fresh.flows}:${fresh.max_received_ms}`
+    const batch = `${flows}:${maxReceived}`
     if (batch === lastSeenBatch) return undefined
     lastSeenBatch = batch
-    since = Math.max(since, fresh.max_received_ms - 2_000)
-    const result = await run(fresh.min_start_ms, fresh.max_start_ms + 1, 'live')
-    metrics.lag.set(Math.max(0, (Date.now() - fresh.max_received_ms) / 1000))
-    return result
+    since = Math.max(since, maxReceived - 2_000)
+    // The latest stretch is the live one; earlier ones (a capture of last year imported beside
+    // live traffic) are evaluated whole on their own, not as one range from then to now.
+    const latest = spans.pop()!
+    const earlier: RunResult[] = []
+    // Each with incidents of its own in memory: the live ones stay those of live traffic.
+    for (const span of spans) earlier.push(await run(span.from, span.to, 'window', new Map()))
+    const result = await run(latest.from, latest.to, 'live')
+    metrics.lag.set(Math.max(0, (Date.now() - maxReceived) / 1000))
+    if (earlier.length === 0) return result
+    return {
+      ...result,
+      detections: result.detections + earlier.reduce((n, r) => n + r.detections, 0),
+      suppressed: result.suppressed + earlier.reduce((n, r) => n + r.suppressed, 0),
+      opened: [...earlier.flatMap((r) => r.opened), ...result.opened],
+      updated: [...earlier.flatMap((r) => r.updated), ...result.updated],
+      alerts: [...earlier.flatMap((r) => r.alerts), ...result.alerts],
+      earlier: spans.map(({ from, to }) => ({ from, to })),
+    }
   }
 
   function schedule(): void {

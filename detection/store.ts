@@ -23,14 +23,14 @@ export interface StateChange {
 /** Reads and appends incident rows; every write is a new version, nothing is updated in place. */
 export function createIncidentStore(ch: ClickHouseClient) {
   return {
-    /** The latest version of the most recent incident of each key still active after `since`. */
-    async byKeys(keys: string[], sinceMs: number): Promise<Map<string, Incident>> {
+    /** The latest version of the most recent incident of each key active between `since` and `until` (an older range analysed again finds its own incidents, not later ones). */
+    async byKeys(keys: string[], sinceMs: number, untilMs: number): Promise<Map<string, Incident>> {
       if (keys.length === 0) return new Map()
       const rs = await ch.query({
         query: `SELECT * EXCEPT updated_at FROM incidents
-                WHERE incident_key IN {keys:Array(String)} AND last_seen >= {since:DateTime64(3)}
+                WHERE incident_key IN {keys:Array(String)} AND last_seen >= {since:DateTime64(3)} AND first_seen <= {until:DateTime64(3)}
                 ORDER BY id, updated_at DESC LIMIT 1 BY id`,
-        query_params: { keys, since: chTime(sinceMs) },
+        query_params: { keys, since: chTime(sinceMs), until: chTime(untilMs) },
         format: 'JSONEachRow',
       })
       const out = new Map<string, Incident>()

@@ -16,7 +16,9 @@ assembles its packets into flows (active timeout 60 s, idle 15 s, on packet time
 in flows with source kind pcap, and the services seen answering in observed_services.
 The same content (SHA-256) is imported once: importing it again reports the earlier import and
 adds nothing, unless --force. Progress (bytes and packets) goes to standard error; a summary of
-each file (packets, flows, services, skipped packets by reason, seconds) to standard output.
+each file (packets, flows, services, skipped packets by reason, seconds) to standard output,
+with how long it is kept: imported flows stay HOLOWATCH_IMPORT_TTL_DAYS from the import however old
+the capture, and a warning names what a setting drops at once (docs/retention.md).
 
   --sensor NAME   sensor recorded in every flow and service (default: this host's name)
   --force         import content that was imported before (its flows are then stored twice)
@@ -76,7 +78,17 @@ function describe(r: ImportReport): string {
     `  packets ${r.packets}  flows ${r.flows}  services ${r.services}  seconds ${r.seconds.toFixed(2)}`,
     `  skipped ${skipped}${r.stoppedBy ? `  (reading stopped early: ${r.stoppedBy})` : ''}`,
     `  first packet ${r.firstPacket ?? '-'}  last packet ${r.lastPacket ?? '-'}  sha256 ${r.sha256}`,
+    ...retentionLines(r),
   ].join('\n')
+}
+
+function retentionLines(r: ImportReport): string[] {
+  if (!r.retention) return []
+  const { flowsExpireAt, trafficExpireAt, warnings } = r.retention
+  return [
+    `  flows kept ${flowsExpireAt ? `until ${flowsExpireAt}` : 'forever'}  traffic charts ${trafficExpireAt ? `until ${trafficExpireAt}` : 'forever'}`,
+    ...warnings.map((w) => `  warning: ${w}`),
+  ]
 }
 
 /**

@@ -11,7 +11,8 @@ export const migrateCommand: Command = {
 
 Applies the numbered migrations of sql/migrations/ that are not applied yet, in order, and
 records each (name, checksum, time). Running it again does nothing. A migration that was applied
-and whose file has changed since is refused. Also sets the flows retention (HOLOWATCH_FLOWS_TTL_DAYS).
+and whose file has changed since is refused. Also sets the retention of flows and rollups
+(HOLOWATCH_FLOWS_TTL_DAYS, HOLOWATCH_IMPORT_TTL_DAYS, HOLOWATCH_ROLLUP_TTL_DAYS; docs/retention.md).
 
   --status        list applied and pending migrations, change nothing
   --config FILE   JSON file of settings (environment variables win)`,

@@ -35,6 +35,10 @@ export function createImportBatches(clickhouse: ClickHouseClient, config: { toke
 
   const send = async (): Promise<void> => {
     if (open.length === 0) return
+    // Received when stored: live detection follows time_received, and a long import's later
+    // batches must not look older than what it has already read meanwhile. The token, not the
+    // content, makes a batch stored again a duplicate, so this does not defeat deduplication.
+    open.timeReceived.fill(Date.now(), 0, open.length)
     const batch = { id: `${config.token}:${seq++}`, seq: 0, rows: open.length, payload: columnsToNative(open) }
     open.length = 0
     await inFlight

@@ -9,6 +9,8 @@ import { fileChunks, type ReadBuffers } from '../pcap/file.ts'
 import { createImportBatches } from './batches.ts'
 import { analyseCapture, type CaptureSummary, type SkipReason } from './index.ts'
 import type { FlowRecord } from '../flows/record.ts'
+import type { Retention } from '../../sql/ttl.ts'
+import { createRetentionCount, DEFAULT_RETENTION, type ImportRetention } from './retention.ts'
 
 /** Also sees every flow (streaming flood detection in serve). */
 export type FlowTap = (flows: readonly FlowRecord[]) => void
@@ -55,6 +57,8 @@ export interface ImportReport {
   firstPacket: string | null
   lastPacket: string | null
   seconds: number
+  /** For imported: how long its flows and rollups stay, and what expires at once (retention.ts). */
+  retention?: ImportRetention
   /** For already_imported / in_progress: the earlier import. */
   previous?: { id: string; file: string; sensor: string; origin: string; started: string; finished: string | null }
 }
@@ -106,7 +110,7 @@ const HEARTBEAT_MS = 30_000
 export async function importCaptureFile(
   path: string,
   options: ImportOptions,
-  deps: { clickhouse: ClickHouseClient; logger: Logger; batchRows?: number; heartbeatMs?: number; memory?: ImportMemory; tap?: FlowTap },
+  deps: { clickhouse: ClickHouseClient; logger: Logger; batchRows?: number; heartbeatMs?: number; memory?: ImportMemory; tap?: FlowTap; retention?: Retention },
 ): Promise<ImportReport> {
   const { clickhouse, logger } = deps
   if (!SENSOR_NAME.test(options.sensor)) throw new RangeError(`bad sensor name "${options.sensor}": letters, digits and _ . : @ - (at most 64)`)
@@ -146,6 +150,9 @@ export async function importCaptureFile(
   const idleMs = options.idleTimeoutMs ?? 15_000
   const token = forced ? `pcap:${id}` : `pcap:${sha256}:${activeMs}:${idleMs}`
   const batches = createImportBatches(clickhouse, { token, rows: deps.batchRows ?? 250_000 })
+  // Retention counts from when a batch is stored (batches.ts stamps it): the import's start is the
+  // earliest of those, so the expiry told is never later than the real one.
+  const retention = createRetentionCount(deps.retention ?? DEFAULT_RETENTION, started)
   let summary: CaptureSummary
   try {
     summary = await analyseCapture(fileChunks(path, undefined, deps.memory?.reads), {
@@ -157,6 +164,7 @@ export async function importCaptureFile(
       onFlows: (batch) => {
         // Streaming flood detection sees the capture's flows as they are assembled (serve only).
         if (deps.tap) deps.tap(batch.toRecords())
+        retention.see(batch)
         // Awaited by the analysis: a batch ClickHouse refused stops the import, and reading waits for the inserts.
         return batches.add(batch)
       },
@@ -187,13 +195,16 @@ export async function importCaptureFile(
     status: 'done', format: summary.format, packets: summary.packets, flows: summary.flows, services: summary.services.length,
     skipped: JSON.stringify(summary.skipped), finished,
   })
+  const kept = retention.report()
   logger.info({ id, file, sha256, sensor: options.sensor, packets: summary.packets, flows: summary.flows, services: summary.services.length, skipped: summary.skipped }, 'capture imported')
+  for (const warning of kept.warnings) logger.warn({ id, file }, warning)
   return {
     id, status: 'imported', ...base,
     format: summary.format, compressed: summary.compressed, packets: summary.packets, flows: summary.flows, services: summary.services.length,
     skipped: summary.skipped, stoppedBy: summary.stoppedBy,
     firstPacket: summary.firstPacket?.iso ?? null, lastPacket: summary.lastPacket?.iso ?? null,
     seconds: (finished - started) / 1000,
+    retention: kept,
   }
 }
 

@@ -3,6 +3,7 @@ import type { Config } from '../../core/config.ts'
 import type { Logger } from '../../core/logger.ts'
 import { FlowMemory } from '../flows/memory.ts'
 import { ReadBuffers } from '../pcap/file.ts'
+import { retentionOf } from '../../sql/ttl.ts'
 import { importCaptureFile, sha256File, type FlowTap, type ImportMemory, type ImportOptions, type ImportReport } from './import.ts'
 
 export interface PcapImporter {
@@ -30,7 +31,7 @@ export function createPcapImporter(config: Config, deps: { clickhouse: ClickHous
       const sha256 = options.sha256 ?? (await sha256File(path, memory.reads))
       const key = options.force ? `${sha256}:${path}` : sha256
       while (running.has(key)) await running.get(key)!.catch(() => undefined)
-      const job = importCaptureFile(path, { ...options, sha256 }, { clickhouse: deps.clickhouse, logger, batchRows: config.writerBatchRows, memory, tap: deps.tap })
+      const job = importCaptureFile(path, { ...options, sha256 }, { clickhouse: deps.clickhouse, logger, batchRows: config.writerBatchRows, memory, tap: deps.tap, retention: retentionOf(config) })
       running.set(key, job)
       try {
         return await job

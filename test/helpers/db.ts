@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { openClickHouse, type ClickHouseClient } from '../../core/clickhouse.ts'
 import { loadConfig, type Config } from '../../core/config.ts'
 import { migrate } from '../../sql/migrate.ts'
+import { applyRetention, retentionOf } from '../../sql/ttl.ts'
 
 export interface TestDb {
   clickhouse: ClickHouseClient
@@ -17,13 +18,15 @@ export interface TestDb {
 /**
  * Opens the real embedded engine on a fresh temporary data directory. chDB binds one data
  * directory per process, so a test file opens it once (beforeAll) and shares it; vitest runs
- * each file in its own process.
+ * each file in its own process. `retention` also sets the tables' TTLs from the settings, as
+ * every holowatch command does after migrating (cli/context.ts).
  */
-export async function openTestDb(options: { migrate?: boolean; env?: Record<string, string> } = {}): Promise<TestDb> {
+export async function openTestDb(options: { migrate?: boolean; retention?: boolean; env?: Record<string, string> } = {}): Promise<TestDb> {
   const dir = mkdtempSync(join(tmpdir(), 'holowatch-test-'))
   const { config } = loadConfig({ HOLOWATCH_DATA_DIR: dir, ...options.env })
   const clickhouse = await openClickHouse(config)
   if (options.migrate !== false) await migrate(clickhouse, { database: config.clickhouseDatabase })
+  if (options.retention) await applyRetention(clickhouse, { database: config.clickhouseDatabase }, retentionOf(config))
   return {
     clickhouse,
     config,

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadMigrations, MIGRATIONS_DIR } from '../../sql/migrations.ts'
 import { migrate, MigrationError, pendingMigrations } from '../../sql/migrate.ts'
-import { applyFlowsTtl } from '../../sql/ttl.ts'
+import { applyRetention } from '../../sql/ttl.ts'
 import { openTestDb, type TestDb } from '../helpers/db.ts'
 
 describe('migrations on the embedded engine', () => {
@@ -53,10 +53,10 @@ describe('migrations on the embedded engine', () => {
 
   it('sets, keeps and removes the flows retention from the setting', async () => {
     const ttl = async () => (await db.rows<{ e: string }>("SELECT engine_full AS e FROM system.tables WHERE database = 'holowatch' AND name = 'flows'"))[0]!.e
-    expect(await applyFlowsTtl(db.clickhouse, target, 30)).toBe('set')
-    expect(await ttl()).toContain('TTL toDateTime(time_start) + toIntervalDay(30)')
-    expect(await applyFlowsTtl(db.clickhouse, target, 30)).toBe('unchanged')
-    expect(await applyFlowsTtl(db.clickhouse, target, 0)).toBe('removed')
+    expect((await applyRetention(db.clickhouse, target, { flowsDays: 30, importDays: 0, rollupDays: 0 })).flows).toBe('set')
+    expect(await ttl()).toContain("TTL if(source_kind = 'pcap', toDateTime('2106-01-01 00:00:00', 'UTC'), toDateTime(time_start) + toIntervalDay(30))")
+    expect((await applyRetention(db.clickhouse, target, { flowsDays: 30, importDays: 0, rollupDays: 0 })).flows).toBe('unchanged')
+    expect((await applyRetention(db.clickhouse, target, { flowsDays: 0, importDays: 0, rollupDays: 0 })).flows).toBe('removed')
     expect(await ttl()).not.toContain('TTL')
   })
 })

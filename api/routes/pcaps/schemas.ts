@@ -23,6 +23,19 @@ const Previous = Type.Object({
   id: Type.String(), file: Type.String(), sensor: Type.String(), origin: Type.String(), started: Type.String(), finished: Type.Union([Type.String(), Type.Null()]),
 })
 
+const RetentionSchema = Type.Object(
+  {
+    flowsExpireAt: Type.Union([Type.String(), Type.Null()], { description: 'when the flows and scan rollups of this import expire: import time + HOLOWATCH_IMPORT_TTL_DAYS; null: kept forever' }),
+    trafficExpireAt: Type.Union([Type.String(), Type.Null()], { description: "when the traffic rollups of the capture's first minute expire: flow time + HOLOWATCH_ROLLUP_TTL_DAYS; null: kept forever" }),
+    expiringAtOnce: Type.Object(
+      { flows: Type.Integer(), traffic: Type.Integer() },
+      { description: 'flows of this capture deleted as they were stored: from flows, and from the traffic rollups (charts, statistics)' },
+    ),
+    warnings: Type.Array(Type.String(), { description: 'one sentence per kind of data this import lost at once; empty when none' }),
+  },
+  { description: 'how long the import is kept (docs/retention.md); for imported only' },
+)
+
 export const ImportReportSchema = Type.Object({
   id: Type.String({ description: 'the import (for already_imported: the earlier one)' }),
   status: Type.Union([Type.Literal('imported'), Type.Literal('already_imported')]),
@@ -41,6 +54,7 @@ export const ImportReportSchema = Type.Object({
   firstPacket: Type.Union([Type.String(), Type.Null()]),
   lastPacket: Type.Union([Type.String(), Type.Null()]),
   seconds: Type.Number(),
+  retention: Type.Optional(RetentionSchema),
   previous: Type.Optional(Previous),
 })
 
