@@ -67,7 +67,7 @@ describe('UDP listener', () => {
       { host: '127.0.0.1', ports: [port], receiveBufferBytes: 0, allowedExporters: [] },
       { decoder: createNetflowDecoder(), sink: { write: () => undefined }, logger: createLogger('silent') },
     )
-    await expect(listener.start()).rejects.toThrow(`cannot listen for NetFlow/IPFIX on UDP 127.0.0.1 port ${port}: EADDRINUSE`)
+    await expect(listener.start()).rejects.toThrow(`the NetFlow/IPFIX UDP port ${port} on 127.0.0.1 is in use by another process; stop it or choose another port (HOLOWATCH_NETFLOW_PORT, HOLOWATCH_IPFIX_PORT)`)
     taken.close()
   })
 })
