@@ -36,7 +36,7 @@ export function exportRows(sel: { organisations: Versioned<Organisation>[]; asse
   for (const o of sel.organisations) {
     const orgCells: Record<string, string> = {
       credit_code: o.credit_code, org_name: o.name, sector: o.sector, locality: o.locality, org_address: o.address,
-      cso_name: o.cso.name, cso_phone: o.cso.phone, cso_email: o.cso.email, cso_certificate: o.cso.certificate,
+      cso_name: o.cso.name, cso_phone: o.cso.phone, cso_email: o.cso.email, cso_certificate: o.cso.certificate, allocations: o.allocations.join('; '),
     }
     const assets = byOrg.get(o.id) ?? []
     if (assets.length === 0) rows.push(COLUMNS.map((c) => orgCells[c.key] ?? ''))

@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto'
 import type { ClickHouseClient } from '../core/clickhouse.ts'
 import { parseNetwork } from '../detection/cidr.ts'
+import type { Access } from './allocations.ts'
 import { recordAudit, type Actor } from './audit.ts'
 import { CATEGORY_LABELS, GRADE_LABELS, STATUS_LABELS, mapHeaders, parseLevel, splitList } from './columns.ts'
-import { loadContext, type ArchiveContext } from './context.ts'
+import { loadContext, orgEntry, type ArchiveContext } from './context.ts'
 import { decodeText, parseCsv, unguard } from './csv.ts'
 import { ASSET, LOCALITY, ORGANISATION, SECTOR, withoutStamp, type ArchiveObject, type Asset, type Kind, type Organisation, type Service, type Versioned } from './kinds.ts'
-import { check, type ArchiveService, type Change } from './service.ts'
+import { auditNotes, check, type ArchiveService, type Change } from './service.ts'
 import { readXlsx } from './xlsx.ts'
 
 export interface ImportProblem {
@@ -25,6 +26,8 @@ export interface ImportReport {
   unchanged: number
   problems: ImportProblem[]
   overlaps: { row: number; network: string; other_asset_id: string; other_network: string }[]
+  /** Written, but worth knowing (a network outside its organisation's allocations). */
+  warnings: { row: number; message: string }[]
 }
 
 export const MAX_IMPORT_BYTES = 20 * 1024 * 1024
@@ -48,10 +51,15 @@ export async function readArchiveFile(bytes: Uint8Array): Promise<string[][]> {
  * without writing. Rows that change nothing are counted and skipped, so re-importing an export
  * writes nothing.
  */
-export async function importArchive(ch: ClickHouseClient, service: ArchiveService, rows: string[][], opts: { dryRun: boolean; actor: Actor; source: string }): Promise<ImportReport> {
+export async function importArchive(
+  ch: ClickHouseClient, service: ArchiveService, rows: string[][], opts: { dryRun: boolean; actor: Actor; source: string; allowCrossOrg?: boolean },
+): Promise<ImportReport> {
+  // Imports are the centre's: address blocks nested across organisations are problems unless allowed.
+  const access: Access = { scope: null, allowCrossOrg: opts.allowCrossOrg === true }
   return service.exclusive(async () => {
     const report: ImportReport = {
       dry_run: opts.dryRun, applied: false, rows: 0, created: { organisations: 0, assets: 0 }, updated: { organisations: 0, assets: 0 }, unchanged: 0, problems: [], overlaps: [],
+      warnings: [],
     }
     const [header = [], ...data] = rows
     const { keys, unknown, missing } = mapHeaders(header)
@@ -88,14 +96,15 @@ export async function importArchive(ch: ClickHouseClient, service: ArchiveServic
       const before = report.problems.length
 
       const org = orgFromRow(cell, orgByCode, sectorCode, localityCode)
+      if (keys.includes('allocations')) org.allocations = splitList(cell('allocations'))
       const seen = orgSeen.get(org.credit_code)
       if (seen) {
         org.id = seen.org.id
         if (JSON.stringify(seen.org) !== JSON.stringify(org)) problem('org_name', `organisation ${org.credit_code} is described differently in row ${seen.row}`)
       } else {
         orgSeen.set(org.credit_code, { org, row })
-        collect(ORGANISATION, org, orgByCode.get(org.credit_code) ?? null, row, ctx, report, orgChanges, ORG_COLUMN)
-        ctx.orgs.set(org.id, { status: org.status, credit_code: org.credit_code })
+        collect(ORGANISATION, org, orgByCode.get(org.credit_code) ?? null, row, ctx, report, orgChanges, ORG_COLUMN, access)
+        ctx.orgs.set(org.id, orgEntry(org))
       }
       if (!cell('asset_name')) return
       if (report.problems.length > before) return
@@ -104,7 +113,7 @@ export async function importArchive(ch: ClickHouseClient, service: ArchiveServic
       if (assetChanges.has(asset.id)) return problem('asset_name', `the asset is in row ${assetChanges.get(asset.id)!.row} already`)
       // The asset's networks as the file sets them replace those it had, for the rows that follow.
       ctx.networks = ctx.networks.filter((n) => n.asset !== asset.id)
-      collect(ASSET, asset, assetById.get(asset.id) ?? null, row, ctx, report, assetChanges, ASSET_COLUMN)
+      collect(ASSET, asset, assetById.get(asset.id) ?? null, row, ctx, report, assetChanges, ASSET_COLUMN, access)
     })
     if (report.problems.length > 0 || opts.dryRun) return report
     const changes = [...orgChanges.values(), ...assetChanges.values()].map((c) => c.change)
@@ -112,7 +121,10 @@ export async function importArchive(ch: ClickHouseClient, service: ArchiveServic
       await service.commit(changes, opts.actor)
       await recordAudit(ch, opts.actor, [{
         action: 'import', objectType: 'archive', objectId: opts.source,
-        changes: { rows: [null, report.rows], created: [null, report.created], updated: [null, report.updated], unchanged: [null, report.unchanged] },
+        changes: {
+          rows: [null, report.rows], created: [null, report.created], updated: [null, report.updated], unchanged: [null, report.unchanged],
+          ...(access.allowCrossOrg ? { allow_cross_org: [null, true] } : {}),
+        },
       }])
     }
     report.applied = true
@@ -123,11 +135,12 @@ export async function importArchive(ch: ClickHouseClient, service: ArchiveServic
 /** Checks one object; records it as a change (or as unchanged) or its problems under their columns. */
 function collect<T extends ArchiveObject>(
   kind: Kind<T>, after: T, before: Versioned<T> | null, row: number, ctx: ArchiveContext, report: ImportReport,
-  into: Map<string, { change: Change; row: number }>, columns: Record<string, string>,
+  into: Map<string, { change: Change; row: number }>, columns: Record<string, string>, access: Access,
 ): void {
-  const checked = check(kind as unknown as Kind, after, ctx)
-  for (const p of checked.problems) report.problems.push({ row, column: columns[p.field.split('.')[0]!] ?? p.field.split('.')[0]!, reason: p.message })
+  const checked = check(kind as unknown as Kind, after, ctx, access, before ? withoutStamp(before) : null)
+  for (const p of [...checked.problems, ...checked.refused]) report.problems.push({ row, column: columns[p.field.split('.')[0]!] ?? p.field.split('.')[0]!, reason: p.message })
   for (const c of checked.conflicts) report.problems.push({ row, column: kind.name === 'asset' ? 'networks' : 'credit_code', reason: c })
+  for (const message of checked.warnings) report.warnings.push({ row, message })
   if (kind.name === 'asset') {
     for (const o of checked.overlaps) report.overlaps.push({ row, ...o })
     const a = after as unknown as Asset
@@ -145,8 +158,9 @@ function collect<T extends ArchiveObject>(
   }
   const plural = kind.name === 'asset' ? 'assets' : 'organisations'
   report[before ? 'updated' : 'created'][plural]++
+  const notes = auditNotes(checked)
   into.set(kind.name === 'organisation' ? (after as unknown as Organisation).credit_code : key, {
-    change: { kind: kind as unknown as Kind, key, before: before as Versioned<ArchiveObject> | null, after, action: before ? 'update' : 'create' }, row,
+    change: { kind: kind as unknown as Kind, key, before: before as Versioned<ArchiveObject> | null, after, action: before ? 'update' : 'create', ...(notes ? { notes } : {}) }, row,
   })
 }
 
@@ -159,7 +173,7 @@ function orgFromRow(
   return {
     id: existing?.id ?? randomUUID(), name: cell('org_name'), credit_code: code, sector: pick(cell('sector'), sectors), locality: pick(cell('locality'), localities),
     address: cell('org_address'), cso: { name: cell('cso_name'), phone: cell('cso_phone'), email: cell('cso_email'), certificate: cell('cso_certificate') },
-    contacts: existing?.contacts ?? [], status: existing?.status ?? 'active',
+    contacts: existing?.contacts ?? [], allocations: existing?.allocations ?? [], status: existing?.status ?? 'active',
   }
 }
 

@@ -20,9 +20,13 @@ const Report = Type.Object({
   unchanged: Type.Integer(),
   problems: Type.Array(Type.Object({ row: Type.Integer(), column: Type.String(), reason: Type.String() })),
   overlaps: Type.Array(Type.Object({ row: Type.Integer(), network: Type.String(), other_asset_id: Type.String(), other_network: Type.String() })),
+  warnings: Type.Array(Type.Object({ row: Type.Integer(), message: Type.String() })),
 })
 const ImportQuery = Type.Object(
-  { dry_run: Type.Optional(Type.Boolean({ default: false })), name: Type.Optional(Type.String({ maxLength: 200, description: 'file name, for the audit log' })) },
+  {
+    dry_run: Type.Optional(Type.Boolean({ default: false })), name: Type.Optional(Type.String({ maxLength: 200, description: 'file name, for the audit log' })),
+    allow_cross_org: Type.Optional(Type.Boolean({ default: false, description: 'accept networks and allocations that overlap another organisation\'s (audited); without it they are problems' })),
+  },
   { additionalProperties: false },
 )
 const ExportQuery = Type.Object(
@@ -59,7 +63,9 @@ export default async function importExportRoutes(app: FastifyInstance, opts: { s
       } catch (err) {
         throw new ApiError('bad_request', `the file cannot be read as CSV or XLSX: ${(err as Error).message}`)
       }
-      const report = await importArchive(app.clickhouse, opts.service, rows, { dryRun: q.dry_run ?? false, actor: actorOf(request), source: q.name ?? 'upload' })
+      const report = await importArchive(app.clickhouse, opts.service, rows, {
+        dryRun: q.dry_run ?? false, actor: actorOf(request), source: q.name ?? 'upload', allowCrossOrg: q.allow_cross_org ?? false,
+      })
       if (report.problems.length > 0 && !report.dry_run) {
         const errors = report.problems.map((p) => ({ field: `row ${p.row}, ${p.column}`, message: p.reason }))
         throw new ApiError('unprocessable', `${report.problems.length} problem(s) in the file; nothing was written (first: row ${report.problems[0]!.row}, ${report.problems[0]!.column}: ${report.problems[0]!.reason})`, { errors })
