@@ -2,6 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises'
 import { basename } from 'node:path'
 import { parseArgs } from 'node:util'
 import { cliActor } from '../../archive/cli-actor.ts'
+import { loadConflicts, type AllocationConflict } from '../../archive/conflicts.ts'
 import { exportArchive, type ExportFormat } from '../../archive/export.ts'
 import { importArchive, readArchiveFile, type ImportReport } from '../../archive/import.ts'
 import { LOCALITY } from '../../archive/kinds.ts'
@@ -12,29 +13,34 @@ import { configFrom, openMigrated } from '../context.ts'
 
 export const archiveCommand: Command = {
   name: 'archive',
-  usage: `Usage: holowatch archive import FILE [--dry-run] [--config FILE]
+  usage: `Usage: holowatch archive import FILE [--dry-run] [--allow-cross-org] [--config FILE]
        holowatch archive export [--format csv|xlsx|json] [--headers en|zh] [--out FILE]
                                 [--organisation ID] [--sector CODE] [--locality CODE] [--status active|decommissioned]
        holowatch archive locality CODE --zh NAME [--en NAME] [--parent CODE]
+       holowatch archive conflicts [--json]
 
 'import' reads a CSV (UTF-8 or GB18030) or XLSX file with one row per asset and its organisation's
 columns, English or Chinese headers (template: docs/archive-import-template.csv, columns:
 docs/archive-import.md). Every row is checked first; if any is wrong, every problem is printed
 (row, column, reason) and nothing is written (exit code 1). --dry-run checks and reports only.
-Rows that change nothing are skipped; the import is audited as cli:<user>.
+Rows that change nothing are skipped; the import is audited as cli:<user>. A network or
+allocation overlapping another organisation's is a problem unless --allow-cross-org is given
+(then the audit records it as cross_org_overlap).
 'export' writes the archive (or the filtered part) to FILE or standard output.
-'locality' adds a town or street (or renames one), so that import files can name it.`,
+'locality' adds a town or street (or renames one), so that import files can name it.
+'conflicts' lists address space two organisations share (asset networks nested or equal,
+overlapping allocations), for the centre to resolve; exit code 1 when there are any.`,
   async run(args) {
     const { values, positionals } = parseArgs({
       args, allowPositionals: true,
       options: {
         'dry-run': { type: 'boolean' }, format: { type: 'string' }, headers: { type: 'string' }, out: { type: 'string' },
         organisation: { type: 'string' }, sector: { type: 'string' }, locality: { type: 'string' }, status: { type: 'string' }, config: { type: 'string' },
-        zh: { type: 'string' }, en: { type: 'string' }, parent: { type: 'string' },
+        zh: { type: 'string' }, en: { type: 'string' }, parent: { type: 'string' }, 'allow-cross-org': { type: 'boolean' }, json: { type: 'boolean' },
       },
     })
     const [action, file] = positionals
-    if (action !== 'import' && action !== 'export' && action !== 'locality') throw new UsageError('expected import, export or locality')
+    if (!['import', 'export', 'locality', 'conflicts'].includes(action ?? '')) throw new UsageError('expected import, export, locality or conflicts')
     if (action === 'locality' && (!file || !values.zh)) throw new UsageError('locality needs CODE and --zh NAME')
     if (action === 'import' && !file) throw new UsageError('import needs a FILE')
     const format = (values.format ?? (values.out?.match(/\.(csv|xlsx|json)$/i)?.[1]?.toLowerCase() ?? 'csv')) as ExportFormat
@@ -46,6 +52,7 @@ Rows that change nothing are skipped; the import is audited as cli:<user>.
     try {
       const service = createArchiveService(clickhouse)
       if (action === 'locality') return await saveLocality(service, file!, values.zh!, values.en ?? '', values.parent ?? '')
+      if (action === 'conflicts') return printConflicts(await loadConflicts(clickhouse), values.json ?? false)
       if (action === 'export') {
         const out = await exportArchive(service.repo, {
           organisation: values.organisation, sector: values.sector, locality: values.locality, status: values.status, scopeOrgs: [],
@@ -64,7 +71,9 @@ Rows that change nothing are skipped; the import is audited as cli:<user>.
         return 1
       }
       console.error(`read ${Math.max(rows.length - 1, 0)} rows from ${file}; checking every row against the archive…`)
-      const report = await importArchive(clickhouse, service, rows, { dryRun: values['dry-run'] ?? false, actor: cliActor(), source: basename(file!) })
+      const report = await importArchive(clickhouse, service, rows, {
+        dryRun: values['dry-run'] ?? false, actor: cliActor(), source: basename(file!), allowCrossOrg: values['allow-cross-org'] ?? false,
+      })
       printReport(report)
       return report.problems.length > 0 ? 1 : 0
     } finally {
@@ -94,9 +103,23 @@ async function saveLocality(service: ArchiveService, code: string, zh: string, e
 function printReport(r: ImportReport): void {
   for (const p of r.problems) console.error(`  row ${p.row}, ${p.column || '-'}: ${p.reason}`)
   for (const o of r.overlaps) console.error(`  row ${o.row}: note: ${o.network} overlaps ${o.other_network} of asset ${o.other_asset_id}`)
+  for (const w of r.warnings) console.error(`  row ${w.row}: note: ${w.message}`)
   const counts = `${r.rows} rows: ${r.created.organisations} organisations and ${r.created.assets} assets new, ` +
     `${r.updated.organisations} organisations and ${r.updated.assets} assets changed, ${r.unchanged} unchanged`
   if (r.problems.length > 0) console.log(`${r.problems.length} problem(s); nothing was written. ${counts} once fixed.`)
   else if (r.dry_run) console.log(`dry run: no problems; ${counts}. Nothing was written.`)
   else console.log(`imported: ${counts}.`)
+}
+
+function printConflicts(items: AllocationConflict[], json: boolean): number {
+  if (json) console.log(JSON.stringify(items, null, 2))
+  else {
+    const who = (org: string, name: string, asset: string | null) => `${name || org} (${org})${asset ? `, asset ${asset}` : ''}`
+    for (const c of items) {
+      const what = c.kind === 'allocation' ? 'allocation' : 'asset network'
+      console.log(`${what} ${c.network} of ${who(c.organisation_id, c.organisation_name, c.asset_id)} ${c.relation === 'equal' ? 'equals' : 'lies inside'} ${c.other_network} of ${who(c.other_organisation_id, c.other_organisation_name, c.other_asset_id)}`)
+    }
+    console.error(`${items.length} conflict(s)`)
+  }
+  return items.length > 0 ? 1 : 0
 }
