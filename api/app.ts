@@ -3,6 +3,8 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import auth from './plugins/auth.ts'
 import errors from './plugins/errors.ts'
 import httpMetrics from './plugins/http-metrics.ts'
+import jsonBody from './plugins/json-body.ts'
+import securityHeaders from './plugins/security-headers.ts'
 import dashboard from './plugins/dashboard.ts'
 import openapi from './plugins/openapi.ts'
 import archiveApi from './routes/archive/register.ts'
@@ -51,7 +53,7 @@ export async function buildOperationsApp(deps: AppDeps, options: FastifyServerOp
   return app
 }
 
-/** The Fastify instance every variant starts from: decorations, problem+json errors, HTTP metrics. */
+/** The Fastify instance every variant starts from: decorations, problem+json errors, security headers, the JSON body parser, HTTP metrics. */
 async function baseApp(deps: AppDeps, options: FastifyServerOptions): Promise<App> {
   const app = Fastify({
     bodyLimit: 1024 * 1024,
@@ -66,6 +68,8 @@ async function baseApp(deps: AppDeps, options: FastifyServerOptions): Promise<Ap
   app.addSchema(ProblemSchema)
 
   await app.register(errors)
+  await app.register(securityHeaders)
+  await app.register(jsonBody)
   await app.register(httpMetrics)
   return app
 }

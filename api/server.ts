@@ -1,4 +1,5 @@
 import type { Logger } from '../core/logger.ts'
+import { listenProblem } from '../core/startup.ts'
 import { buildApp, buildOperationsApp, type App } from './app.ts'
 import type { AppDeps } from './types.ts'
 
@@ -21,6 +22,12 @@ export async function startApiServer(deps: AppDeps, logger: Logger, scope: 'full
     requestTimeout: 120_000,
     return503OnClosing: true,
   })
-  const url = await app.listen({ host: deps.config.apiHost, port: deps.config.apiPort })
+  let url: string
+  try {
+    url = await app.listen({ host: deps.config.apiHost, port: deps.config.apiPort })
+  } catch (err) {
+    await app.close()
+    throw listenProblem(err, 'the API', deps.config.apiHost, deps.config.apiPort, 'HOLOWATCH_API_PORT, HOLOWATCH_API_HOST') ?? err
+  }
   return { app, url, close: () => app.close() }
 }

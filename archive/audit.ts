@@ -12,7 +12,7 @@ export interface Actor {
   via: 'api' | 'cli'
 }
 
-export type AuditAction = 'create' | 'update' | 'decommission' | 'revoke' | 'import'
+export type AuditAction = 'create' | 'update' | 'decommission' | 'revoke' | 'import' | 'failed'
 export type AuditObject = 'token' | 'sector' | 'locality' | 'organisation' | 'asset' | 'archive' | 'incident'
 
 /** A changed field: its value before and after the write (null where it did not exist). */
@@ -37,6 +37,23 @@ export function diffFields(before: Record<string, unknown> | null, after: Record
     if (JSON.stringify(old) !== JSON.stringify(after[key])) changes[key] = [old ?? null, after[key]]
   }
   return changes
+}
+
+/**
+ * Every write with its audit entries, audit first: ClickHouse has no transaction across two
+ * tables, so the entries are recorded before the write runs. When they cannot be recorded the
+ * write does not happen (the request fails having changed nothing); when the write itself then
+ * fails, a `failed` entry for each object says so (as far as the database still answers).
+ */
+export async function auditedWrite<R>(ch: ClickHouseClient, actor: Actor, entries: AuditEntry[], write: () => Promise<R>): Promise<R> {
+  await recordAudit(ch, actor, entries)
+  try {
+    return await write()
+  } catch (err) {
+    const reason = String((err as { code?: string }).code ?? (err as Error).name ?? 'error')
+    await recordAudit(ch, actor, entries.map((e) => ({ ...e, action: 'failed' as const, changes: { attempted: [null, e.action], reason: [null, reason] } }))).catch(() => undefined)
+    throw err
+  }
 }
 
 /** Appends audit rows; one insert for all the entries of one write (an import writes many). */

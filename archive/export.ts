@@ -1,6 +1,6 @@
+import { assetCells, orgCells } from './cells.ts'
 import { COLUMNS } from './columns.ts'
 import { formatCsv } from './csv.ts'
-import { formatServices } from './import.ts'
 import { ASSET, ORGANISATION, type Asset, type Organisation, type Versioned } from './kinds.ts'
 import type { Repository } from './repository.ts'
 import { writeXlsx } from './xlsx.ts'
@@ -34,18 +34,11 @@ export function exportRows(sel: { organisations: Versioned<Organisation>[]; asse
   for (const a of sel.assets) byOrg.set(a.organisation_id, [...(byOrg.get(a.organisation_id) ?? []), a])
   const rows: string[][] = [head]
   for (const o of sel.organisations) {
-    const orgCells: Record<string, string> = {
-      credit_code: o.credit_code, org_name: o.name, sector: o.sector, locality: o.locality, org_address: o.address,
-      cso_name: o.cso.name, cso_phone: o.cso.phone, cso_email: o.cso.email, cso_certificate: o.cso.certificate, allocations: o.allocations.join('; '),
-    }
+    const org = orgCells(o)
     const assets = byOrg.get(o.id) ?? []
-    if (assets.length === 0) rows.push(COLUMNS.map((c) => orgCells[c.key] ?? ''))
+    if (assets.length === 0) rows.push(COLUMNS.map((c) => org[c.key] ?? ''))
     for (const a of assets) {
-      const cells: Record<string, string> = {
-        ...orgCells, asset_id: a.id, asset_name: a.name, category: a.category, grade: a.grade, mlps_level: String(a.mlps_level),
-        networks: a.networks.join('; '), domains: a.domains.join('; '), services: formatServices(a.services), icp_filing: a.icp_filing,
-        mlps_filing: a.mlps_filing, tags: a.tags.join('; '), status: a.status, notes: a.notes,
-      }
+      const cells = { ...org, ...assetCells(a, o.credit_code) }
       rows.push(COLUMNS.map((c) => cells[c.key] ?? ''))
     }
   }

@@ -1,7 +1,7 @@
 import { ApiError } from '../api/errors.ts'
 import type { ClickHouseClient } from '../core/clickhouse.ts'
 import { CENTRE, checkAllocations, checkAssetSpace, type Access } from './allocations.ts'
-import { diffFields, recordAudit, type Actor, type AuditAction, type AuditEntry, type Changes } from './audit.ts'
+import { auditedWrite, diffFields, type Actor, type AuditAction, type AuditEntry, type Changes } from './audit.ts'
 import { loadContext, type ArchiveContext } from './context.ts'
 import { ASSET, withoutStamp, type ArchiveObject, type Asset, type Kind, type Locality, type Organisation, type Sector, type Versioned } from './kinds.ts'
 import { createRepository, microsOf, type Repository } from './repository.ts'
@@ -121,8 +121,9 @@ export function createArchiveService(ch: ClickHouseClient, repo: Repository = cr
       const before = c.before ? (withoutStamp(c.before) as unknown as Record<string, unknown>) : null
       audit.push({ action: c.action, objectType: c.kind.name, objectId: c.key, changes: { ...diffFields(before, c.after as unknown as Record<string, unknown>), ...c.notes } })
     }
-    for (const [kind, rows] of byKind) await repo.append(kind, rows)
-    await recordAudit(ch, actor, audit)
+    await auditedWrite(ch, actor, audit, async () => {
+      for (const [kind, rows] of byKind) await repo.append(kind, rows)
+    })
     if (changes.some((c) => c.kind.name === 'asset' || c.kind.name === 'organisation')) await repo.reloadDictionary()
     return written
   }

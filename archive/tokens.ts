@@ -1,7 +1,7 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto'
 import type { ClickHouseClient } from '../core/clickhouse.ts'
 import { loadSql } from '../sql/queries.ts'
-import { recordAudit, type Actor } from './audit.ts'
+import { auditedWrite, type Actor } from './audit.ts'
 import { chTime } from './time.ts'
 
 export const ROLES = ['admin', 'analyst', 'owner', 'vendor', 'sensor'] as const
@@ -134,12 +134,11 @@ export function createTokenStore(ch: ClickHouseClient, options: { cacheMs?: numb
         campaigns: spec.role === 'vendor' ? (spec.campaigns ?? []) : [], hint: secret.slice(0, 9), created_ms: now(),
         created_by: actor.name, expires_ms: spec.expiresAt ?? null, revoked_ms: null, revoked_by: '', hash: hashToken(secret),
       }
-      await insertVersion(row)
       const info = toInfo({ ...row, last_used_ms: null })
-      await recordAudit(ch, actor, [{
+      await auditedWrite(ch, actor, [{
         action: 'create', objectType: 'token', objectId: row.id,
         changes: { name: [null, info.name], role: [null, info.role], orgs: [null, info.orgs], campaigns: [null, info.campaigns], expires_at: [null, info.expires_at] },
-      }])
+      }], () => insertVersion(row))
       return { token: secret, info }
     },
     async list() {
@@ -158,9 +157,9 @@ export function createTokenStore(ch: ClickHouseClient, options: { cacheMs?: numb
       const [row] = await rows({ id })
       if (!found || !row || row.revoked_ms !== null) return false
       const t = now()
-      await insertVersion({ ...row, hash: found.hash, revoked_ms: t, revoked_by: actor.name })
+      await auditedWrite(ch, actor, [{ action: 'revoke', objectType: 'token', objectId: id, changes: { revoked_at: [null, new Date(t).toISOString()] } }],
+        () => insertVersion({ ...row, hash: found.hash, revoked_ms: t, revoked_by: actor.name }))
       cache.delete(found.hash)
-      await recordAudit(ch, actor, [{ action: 'revoke', objectType: 'token', objectId: id, changes: { revoked_at: [null, new Date(t).toISOString()] } }])
       return true
     },
     async verify(presented, address = '') {

@@ -1,4 +1,6 @@
 import { ConfigError } from '../core/config.ts'
+import { StartupError } from '../core/startup.ts'
+import { detachStdin } from '../core/stdin.ts'
 import { MigrationError } from '../sql/migrate.ts'
 import { UsageError, wantsHelp, type Command } from './command.ts'
 import { versionCommand } from './commands/version.ts'
@@ -70,6 +72,10 @@ export async function main(argv: string[]): Promise<number> {
       console.error(`holowatch: invalid configuration: ${err.message}`)
       return 1
     }
+    if (err instanceof StartupError) {
+      console.error(`holowatch ${name}: ${err.message}`)
+      return 2
+    }
     if (err instanceof MigrationError) {
       console.error(`holowatch: ${err.message}`)
       return 1
@@ -79,4 +85,5 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+detachStdin()
 process.exitCode = await main(process.argv.slice(2))

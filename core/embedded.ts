@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto'
-import { mkdirSync } from 'node:fs'
+import { accessSync, constants, mkdirSync } from 'node:fs'
 import { rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { ClickHouseClientConfigOptions } from '@clickhouse/client'
 import { createChdbConnection } from 'chdb/connection'
+import { dataDirHolder, fileProblem, StartupError } from './startup.ts'
 
 type Connection = NonNullable<ClickHouseClientConfigOptions['connection']>
 
@@ -19,8 +20,7 @@ type Settings = Record<string, unknown> | undefined
  * HTTP interface does on a server.
  */
 export function createEmbeddedConnection(dataDir: string): Connection {
-  mkdirSync(dataDir, { recursive: true })
-  const inner = createChdbConnection({ path: dataDir }) as unknown as Connection
+  const inner = openEngine(dataDir)
   const spill = join(dataDir, 'tmp-insert')
   return new Proxy(inner, {
     get(target, prop, receiver) {
@@ -40,6 +40,32 @@ export function createEmbeddedConnection(dataDir: string): Connection {
       return value.bind(target)
     },
   })
+}
+
+/**
+ * Opens the engine's files, with a one-line StartupError for what an operator must fix: a
+ * directory that cannot be created or written, or one another process holds (the engine
+ * locks its data directory; two processes on one directory would corrupt it).
+ */
+function openEngine(dataDir: string): Connection {
+  try {
+    mkdirSync(dataDir, { recursive: true })
+    accessSync(dataDir, constants.W_OK)
+  } catch (err) {
+    throw fileProblem(err, 'the data directory', dataDir) ?? err
+  }
+  const held = () => {
+    const holder = dataDirHolder(dataDir)
+    return holder && new StartupError(`the data directory ${dataDir} is in use by ${holder}; stop it, or give this command another HOLOWATCH_DATA_DIR`)
+  }
+  // Asked first so that the engine does not print its own lock error; asked again if it fails (a race).
+  const before = held()
+  if (before) throw before
+  try {
+    return createChdbConnection({ path: dataDir }) as unknown as Connection
+  } catch (err) {
+    throw held() || err
+  }
 }
 
 interface ExecParams {

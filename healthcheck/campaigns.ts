@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { ClickHouseClient } from '../core/clickhouse.ts'
 import { parseNetwork } from '../detection/cidr.ts'
-import { audit, diffFields, type Actor } from './audit.ts'
+import { audited, diffFields, type Actor } from './audit.ts'
 import type { SlaDays } from './sla.ts'
 import { isoFromChText } from './time.ts'
 
@@ -79,18 +79,16 @@ export function createCampaignStore(ch: ClickHouseClient, stamp: () => string): 
     },
     async create(input, actor) {
       const c: Campaign = { ...input, id: randomUUID(), updated_at: '', changed_by: actor.name }
-      await write(c, actor)
-      await audit(ch, actor, [{ action: 'create', objectType: 'campaign', objectId: c.id, changes: diffFields(null, input) }])
+      await audited(ch, actor, [{ action: 'create', objectType: 'campaign', objectId: c.id, changes: diffFields(null, input) }], () => write(c, actor))
       return (await this.get(c.id))!
     },
     async update(id, patch, actor) {
       const before = await this.get(id)
       if (!before) return undefined
       const after: Campaign = { ...before, ...patch, scope: { ...before.scope, ...patch.scope } }
-      await write(after, actor)
       const { updated_at: _u, changed_by: _c, ...was } = before
       const { updated_at: _u2, changed_by: _c2, ...now } = after
-      await audit(ch, actor, [{ action: 'update', objectType: 'campaign', objectId: id, changes: diffFields(was, now) }])
+      await audited(ch, actor, [{ action: 'update', objectType: 'campaign', objectId: id, changes: diffFields(was, now) }], () => write(after, actor))
       return this.get(id)
     },
   }

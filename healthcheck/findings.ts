@@ -1,6 +1,6 @@
 import type { ClickHouseClient } from '../core/clickhouse.ts'
 import { fillSlots, loadSql } from '../sql/queries.ts'
-import { audit, type Actor } from './audit.ts'
+import { audited, type Actor } from './audit.ts'
 import type { FindingRow, FindingState } from './model.ts'
 import { isoFromChText } from './time.ts'
 
@@ -92,14 +92,13 @@ export function createFindingStore(ch: ClickHouseClient, stamp: () => string): F
       const current = versions.at(-1)
       if (!current) return undefined
       const expires = state === 'accepted_risk' && riskExpiresMs !== null ? new Date(riskExpiresMs).toISOString().replace('T', ' ').replace('Z', '') : null
-      await ch.insert({
-        table: 'hc_findings', format: 'JSONEachRow',
-        values: [{ ...current, state, state_note: note, risk_expires_at: expires, event: 'state', upload_id: NIL, version_at: stamp(), changed_by: actor.name }],
-      })
-      await audit(ch, actor, [{
+      await audited(ch, actor, [{
         action: 'update', objectType: 'finding', objectId: id,
         changes: { state: [current.state, state], state_note: [current.state_note, note], risk_expires_at: [isoFromChText(current.risk_expires_at), isoFromChText(expires)] },
-      }])
+      }], () => ch.insert({
+        table: 'hc_findings', format: 'JSONEachRow',
+        values: [{ ...current, state, state_note: note, risk_expires_at: expires, event: 'state', upload_id: NIL, version_at: stamp(), changed_by: actor.name }],
+      }))
       return (await list({ campaigns: null, orgs: null, id, limit: 1, offset: 0 })).items[0]
     },
   }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { ClickHouseClient } from '../core/clickhouse.ts'
 import { loadSql } from '../sql/queries.ts'
-import { audit, type Actor } from './audit.ts'
+import { audited, type Actor } from './audit.ts'
 import type { Severity } from './importers/types.ts'
 import { NIL_UUID, SEVERITY_RANK } from './model.ts'
 import { dueDate, slaDays, type SlaDays, type SlaPolicy } from './sla.ts'
@@ -142,11 +142,10 @@ export function createNoticeStore(ch: ClickHouseClient, sla: SlaPolicy, now: Clo
           owner_note: '', evidence: '', verify_note: '', event: 'issued', event_note: '', version_at: stamp(t), changed_by: actor.name,
         }
       })
-      await write(rows)
-      await audit(ch, actor, rows.map((r) => ({
+      await audited(ch, actor, rows.map((r) => ({
         action: 'create', objectType: r.kind, objectId: r.id,
         changes: { number: [null, r.number], org_id: [null, r.org_id], copy_to: [null, [r.copy_sector, r.copy_locality]], due_at: [null, isoFromChText(r.due_at)], findings: [null, r.finding_ids.length] },
-      })))
+      })), () => write(rows))
       return rows.map((r) => view({ ...r, org_name: '' }))
     },
     list,
@@ -173,18 +172,17 @@ export function createNoticeStore(ch: ClickHouseClient, sla: SlaPolicy, now: Clo
         ...(action === 'report' ? { owner_note: note, evidence: fields.evidence ?? '' } : {}),
         ...(action === 'verify' || action === 'reject' ? { verify_note: note } : {}),
       }
-      await write([{ ...rowOf(next), version_at: stamp() }])
-      await audit(ch, actor, [{ action: 'update', objectType: kind, objectId: id, changes: { state: [current.state, step.to], ...(note ? { note: [null, note] } : {}) } }])
+      await audited(ch, actor, [{ action: 'update', objectType: kind, objectId: id, changes: { state: [current.state, step.to], ...(note ? { note: [null, note] } : {}) } }],
+        () => write([{ ...rowOf(next), version_at: stamp() }]))
       return (await this.get(kind, id, null))!
     },
     async escalate(kind, actor) {
       const overdue = (await list(kind, { orgs: null, overdue: true, limit: 100_000, offset: 0 })).items.filter((n) => n.escalated_at === null)
       const t = now()
-      await write(overdue.map((n) => ({
+      await audited(ch, actor, overdue.map((n) => ({ action: 'escalate', objectType: kind, objectId: n.id, changes: { escalated_at: [null, new Date(t).toISOString()] } })), () => write(overdue.map((n) => ({
         ...rowOf({ ...n, escalated_at: new Date(t).toISOString(), event: 'escalated', event_note: `overdue since ${n.due_at}; copied to ${[n.copy_to.sector, n.copy_to.locality].filter(Boolean).join(' and ')}`, changed_by: actor.name }),
         version_at: stamp(t),
-      })))
-      await audit(ch, actor, overdue.map((n) => ({ action: 'escalate', objectType: kind, objectId: n.id, changes: { escalated_at: [null, new Date(t).toISOString()] } })))
+      }))))
       return Promise.all(overdue.map(async (n) => (await this.get(kind, n.id, null))!))
     },
   }

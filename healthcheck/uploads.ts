@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import type { ClickHouseClient } from '../core/clickhouse.ts'
 import { loadSql } from '../sql/queries.ts'
 import { loadAssetMatcher } from './assets.ts'
-import { audit, type Actor } from './audit.ts'
+import { audited, type Actor } from './audit.ts'
 import type { Campaign } from './campaigns.ts'
 import type { HealthcheckConfig } from './config.ts'
 import { parseReport } from './importers/index.ts'
@@ -121,30 +121,33 @@ export function createUploadStore(ch: ClickHouseClient, config: HealthcheckConfi
       out_of_scope_hosts: outside.length, notes, ...plan.counts,
     }
     await keep(sha256, bytes)
-    try {
-      if (plan.rows.length > 0) await ch.insert({ table: 'hc_findings', format: 'JSONEachRow', values: plan.rows })
-      if (observations.length > 0) await ch.insert({ table: 'hc_observations', format: 'JSONEachRow', values: observations })
-      if (unregistered.length > 0) {
-        await ch.insert({
-          table: 'hc_unregistered', format: 'JSONEachRow',
-          values: unregistered.map((h) => ({ campaign_id: campaign.id, upload_id: id, host: h.key, address: h.address, hostname: h.hostname, findings: h.findings, observations: h.services.length, seen_at: nowText })),
-        })
-      }
-      await ch.insert({
-        table: 'hc_uploads', format: 'JSONEachRow',
-        values: [{ ...summary, notes: JSON.stringify(summary.notes), uploaded_at: nowText, token_id: meta.actor.tokenId ?? '', via: meta.actor.via }],
-      })
-    } catch (err) {
-      // No transactions in ClickHouse: take back what this upload wrote, so that a retry starts clean.
-      for (const [table, column] of UPLOAD_COLUMNS) {
-        await ch.command({ query: `DELETE FROM ${table} WHERE ${column} = {id:UUID}`, query_params: { id } }).catch(() => undefined)
-      }
-      throw err
-    }
-    await audit(ch, meta.actor, [{
-      action: 'import', objectType: 'upload', objectId: id,
+    const entry = {
+      action: 'import', objectType: 'upload' as const, objectId: id,
       changes: { campaign_id: [null, campaign.id], file_name: [null, summary.file_name], sha256: [null, sha256], format: [null, report.format], counts: [null, { hosts: summary.hosts, items: summary.items, ...plan.counts }] },
-    }])
+    } satisfies Parameters<typeof audited>[2][number]
+    // Audit first (an upload that cannot be audited writes nothing); a failed write is taken back below and audited as failed.
+    await audited(ch, meta.actor, [entry], async () => {
+      try {
+        if (plan.rows.length > 0) await ch.insert({ table: 'hc_findings', format: 'JSONEachRow', values: plan.rows })
+        if (observations.length > 0) await ch.insert({ table: 'hc_observations', format: 'JSONEachRow', values: observations })
+        if (unregistered.length > 0) {
+          await ch.insert({
+            table: 'hc_unregistered', format: 'JSONEachRow',
+            values: unregistered.map((h) => ({ campaign_id: campaign.id, upload_id: id, host: h.key, address: h.address, hostname: h.hostname, findings: h.findings, observations: h.services.length, seen_at: nowText })),
+          })
+        }
+        await ch.insert({
+          table: 'hc_uploads', format: 'JSONEachRow',
+          values: [{ ...summary, notes: JSON.stringify(summary.notes), uploaded_at: nowText, token_id: meta.actor.tokenId ?? '', via: meta.actor.via }],
+        })
+      } catch (err) {
+        // No transactions in ClickHouse: take back what this upload wrote, so that a retry starts clean.
+        for (const [table, column] of UPLOAD_COLUMNS) {
+          await ch.command({ query: `DELETE FROM ${table} WHERE ${column} = {id:UUID}`, query_params: { id } }).catch(() => undefined)
+        }
+        throw err
+      }
+    })
     return { status: 'imported', upload: summary }
   }
 

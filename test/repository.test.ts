@@ -1,5 +1,6 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
+import semver from 'semver'
 import { describe, expect, it } from 'vitest'
 
 // A fresh clone has nothing beside it: no file the project runs, tests or benches with may reach
@@ -31,5 +32,29 @@ describe('the repository stands alone', () => {
     const scans = [...sources.matchAll(/^\| ([a-z-]+\/[^ |]+\.(?:nessus|xml|csv)) \|/gm)].map((m) => `scans/${m[1]}`)
     expect(scans.length).toBeGreaterThanOrEqual(12)
     for (const f of [...lab, ...scans]) expect(statSync(join(fixtures, f)).size, f).toBeGreaterThan(0)
+  })
+
+  it('every installed package runs on the Node.js the project declares (npm install warns of none)', () => {
+    const declared = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).engines.node as string
+    const oldest = semver.minVersion(declared)!.version
+    const refusing: string[] = []
+    const visit = (dir: string) => {
+      for (const name of readdirSync(dir)) {
+        if (name.startsWith('.')) continue
+        const path = join(dir, name)
+        if (name.startsWith('@')) {
+          visit(path)
+          continue
+        }
+        const manifest = join(path, 'package.json')
+        if (existsSync(manifest)) {
+          const { name: pkg, version, engines } = JSON.parse(readFileSync(manifest, 'utf8')) as { name: string; version: string; engines?: { node?: string } }
+          if (engines?.node && !semver.satisfies(oldest, engines.node)) refusing.push(`${pkg}@${version} wants Node ${engines.node}`)
+        }
+        if (existsSync(join(path, 'node_modules'))) visit(join(path, 'node_modules'))
+      }
+    }
+    visit(join(ROOT, 'node_modules'))
+    expect(refusing).toEqual([])
   })
 })

@@ -16,23 +16,34 @@ declare module 'fastify' {
 }
 
 export interface AuthOptions {
-  /** Failed authentications one client address may make per minute before it gets 429 (default 10). */
+  /**
+   * Failed authentications one client address may make per minute with one token (its first
+   * characters) before that token gets 429 there (default 10); the address as a whole may fail
+   * ADDRESS_FACTOR times as often before everything from it gets 429.
+   */
   failuresPerMinute?: number
 }
 
 const WINDOW_MS = 60_000
+const ADDRESS_FACTOR = 10
 const BEARER = /^Bearer\s+(\S+)\s*$/i
+/** Characters of a presented token that tell one person's typos from another's token behind the same proxy. */
+const PREFIX_LENGTH = 9
 
 /**
  * Bearer-token authentication for everything under /api/v1 (health, readiness, metrics, the
  * docs and the dashboard stay open). A request without a valid, unexpired, unrevoked token gets
- * 401; a client address with too many failures in the last minute gets 429 with Retry-After
- * until the minute is over, whatever token it sends, so tokens cannot be guessed at speed.
+ * 401. Failures are counted per client address *and* token prefix: ten typos of one token get
+ * that token 429 with Retry-After until the minute is over, while the other people behind the
+ * same proxy (other tokens) sign in as usual. An address failing with many different tokens
+ * (guessing) is stopped as a whole at ten times that rate, so tokens cannot be guessed at speed.
  */
 export default fp(
   async function authPlugin(app: FastifyInstance, opts: AuthOptions) {
     const store = createTokenStore(app.clickhouse)
-    const limiter = createFailureLimiter(opts.failuresPerMinute ?? 10, WINDOW_MS)
+    const perToken = opts.failuresPerMinute ?? 10
+    const byToken = createFailureLimiter(perToken, WINDOW_MS)
+    const byAddress = createFailureLimiter(perToken * ADDRESS_FACTOR, WINDOW_MS)
     const failures = new Counter({
       name: 'holowatch_auth_failures_total',
       help: 'API requests refused for want of a valid token, by reason (missing, malformed, unknown, expired, revoked, rate_limited)',
@@ -45,21 +56,25 @@ export default fp(
     app.addHook('onRequest', async (request, reply) => {
       if (!needsAuth(request)) return
       const address = request.ip
-      const wait = limiter.blockedFor(address)
+      const header = request.headers.authorization
+      const presented = header ? BEARER.exec(header)?.[1] : undefined
+      const key = `${address} ${(presented ?? header ?? '').slice(0, PREFIX_LENGTH)}`
+      const [tokenWait, addressWait] = [byToken.blockedFor(key), byAddress.blockedFor(address)]
+      const wait = Math.max(tokenWait, addressWait)
       if (wait > 0) {
         failures.labels('rate_limited').inc()
         reply.header('retry-after', String(Math.ceil(wait / 1000)))
-        throw new ApiError('rate_limited', `too many failed authentications from ${address}; retry in ${Math.ceil(wait / 1000)} s`)
+        const what = addressWait > 0 ? `failed authentications from ${address}` : `failed attempts with this token from ${address}`
+        throw new ApiError('rate_limited', `too many ${what}; retry in ${Math.ceil(wait / 1000)} s`)
       }
       const fail = (reason: string, detail: string): never => {
         failures.labels(reason).inc()
-        limiter.fail(address)
+        byToken.fail(key)
+        byAddress.fail(address)
         reply.header('www-authenticate', 'Bearer realm="holowatch"')
         throw new ApiError('unauthorized', detail)
       }
-      const header = request.headers.authorization
       if (!header) return fail('missing', 'a bearer token is required (Authorization: Bearer <token>)')
-      const presented = BEARER.exec(header)?.[1]
       if (!presented) return fail('malformed', 'the Authorization header must be "Bearer <token>"')
       if (matchesBootstrapToken(presented, app.config.adminToken)) {
         request.principal = { role: 'admin', orgs: [], name: 'bootstrap-admin' }
@@ -82,21 +97,21 @@ function needsAuth(request: FastifyRequest): boolean {
   return path === '/api/v1' || path.startsWith('/api/v1/')
 }
 
-/** Counts failures per client address over a fixed window; bounded so that a flood of addresses cannot grow it without end. */
+/** Counts failures per key (an address, or an address and a token prefix) over a fixed window; bounded so that a flood of addresses cannot grow it without end. */
 export function createFailureLimiter(limit: number, windowMs: number, now: () => number = Date.now) {
   const windows = new Map<string, { start: number; failures: number }>()
-  const current = (address: string) => {
-    const w = windows.get(address)
+  const current = (key: string) => {
+    const w = windows.get(key)
     return w && now() - w.start < windowMs ? w : undefined
   }
   return {
-    /** Milliseconds until `address` may try again; 0 when it is not blocked. */
-    blockedFor(address: string): number {
-      const w = current(address)
+    /** Milliseconds until `key` may try again; 0 when it is not blocked. */
+    blockedFor(key: string): number {
+      const w = current(key)
       return w && w.failures >= limit ? w.start + windowMs - now() : 0
     },
-    fail(address: string): void {
-      const w = current(address)
+    fail(key: string): void {
+      const w = current(key)
       if (w) {
         w.failures++
         return
@@ -105,7 +120,7 @@ export function createFailureLimiter(limit: number, windowMs: number, now: () =>
         for (const [key, value] of windows) if (now() - value.start >= windowMs) windows.delete(key)
         if (windows.size >= 100_000) windows.clear()
       }
-      windows.set(address, { start: now(), failures: 1 })
+      windows.set(key, { start: now(), failures: 1 })
     },
   }
 }

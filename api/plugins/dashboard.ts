@@ -27,8 +27,5 @@ export default async function dashboardPlugin(app: FastifyInstance, opts: { root
     // Built file names carry no hash: revalidate each time (cheap, and a new build shows at once).
     cacheControl: true,
     maxAge: 0,
-    setHeaders(res) {
-      res.header('x-content-type-options', 'nosniff')
-    },
   })
 }

@@ -4,16 +4,17 @@ import { parseArgs } from 'node:util'
 import { cliActor } from '../../archive/cli-actor.ts'
 import { loadConflicts, type AllocationConflict } from '../../archive/conflicts.ts'
 import { exportArchive, type ExportFormat } from '../../archive/export.ts'
-import { importArchive, readArchiveFile, type ImportReport } from '../../archive/import.ts'
+import { importArchive, readArchiveFile } from '../../archive/import.ts'
 import { LOCALITY } from '../../archive/kinds.ts'
 import { createArchiveService, etagOf, type ArchiveService } from '../../archive/service.ts'
 import { ApiError } from '../../api/errors.ts'
 import { UsageError, type Command } from '../command.ts'
+import { printImportReport } from './archive-report.ts'
 import { configFrom, openMigrated } from '../context.ts'
 
 export const archiveCommand: Command = {
   name: 'archive',
-  usage: `Usage: holowatch archive import FILE [--dry-run] [--allow-cross-org] [--config FILE]
+  usage: `Usage: holowatch archive import FILE [--dry-run] [--clear-empty] [--allow-cross-org] [--config FILE]
        holowatch archive export [--format csv|xlsx|json] [--headers en|zh] [--out FILE]
                                 [--organisation ID] [--sector CODE] [--locality CODE] [--status active|decommissioned]
        holowatch archive locality CODE --zh NAME [--en NAME] [--parent CODE]
@@ -22,7 +23,10 @@ export const archiveCommand: Command = {
 'import' reads a CSV (UTF-8 or GB18030) or XLSX file with one row per asset and its organisation's
 columns, English or Chinese headers (template: docs/archive-import-template.csv, columns:
 docs/archive-import.md). Every row is checked first; if any is wrong, every problem is printed
-(row, column, reason) and nothing is written (exit code 1). --dry-run checks and reports only.
+(row, column, reason) and nothing is written (exit code 1). --dry-run checks and prints what the
+file would change, one line per field (before → after), and writes nothing.
+A file changes only what it names: a column it does not have leaves the field as it is, and so
+does an empty cell; --clear-empty makes an empty cell clear the field (lists too).
 Rows that change nothing are skipped; the import is audited as cli:<user>. A network or
 allocation overlapping another organisation's is a problem unless --allow-cross-org is given
 (then the audit records it as cross_org_overlap).
@@ -34,7 +38,7 @@ overlapping allocations), for the centre to resolve; exit code 1 when there are 
     const { values, positionals } = parseArgs({
       args, allowPositionals: true,
       options: {
-        'dry-run': { type: 'boolean' }, format: { type: 'string' }, headers: { type: 'string' }, out: { type: 'string' },
+        'dry-run': { type: 'boolean' }, 'clear-empty': { type: 'boolean' }, format: { type: 'string' }, headers: { type: 'string' }, out: { type: 'string' },
         organisation: { type: 'string' }, sector: { type: 'string' }, locality: { type: 'string' }, status: { type: 'string' }, config: { type: 'string' },
         zh: { type: 'string' }, en: { type: 'string' }, parent: { type: 'string' }, 'allow-cross-org': { type: 'boolean' }, json: { type: 'boolean' },
       },
@@ -72,9 +76,10 @@ overlapping allocations), for the centre to resolve; exit code 1 when there are 
       }
       console.error(`read ${Math.max(rows.length - 1, 0)} rows from ${file}; checking every row against the archive…`)
       const report = await importArchive(clickhouse, service, rows, {
-        dryRun: values['dry-run'] ?? false, actor: cliActor(), source: basename(file!), allowCrossOrg: values['allow-cross-org'] ?? false,
+        dryRun: values['dry-run'] ?? false, clearEmpty: values['clear-empty'] ?? false, allowCrossOrg: values['allow-cross-org'] ?? false,
+        actor: cliActor(), source: basename(file!),
       })
-      printReport(report)
+      printImportReport(report)
       return report.problems.length > 0 ? 1 : 0
     } finally {
       await clickhouse.close()
@@ -98,17 +103,6 @@ async function saveLocality(service: ArchiveService, code: string, zh: string, e
     }
     throw err
   }
-}
-
-function printReport(r: ImportReport): void {
-  for (const p of r.problems) console.error(`  row ${p.row}, ${p.column || '-'}: ${p.reason}`)
-  for (const o of r.overlaps) console.error(`  row ${o.row}: note: ${o.network} overlaps ${o.other_network} of asset ${o.other_asset_id}`)
-  for (const w of r.warnings) console.error(`  row ${w.row}: note: ${w.message}`)
-  const counts = `${r.rows} rows: ${r.created.organisations} organisations and ${r.created.assets} assets new, ` +
-    `${r.updated.organisations} organisations and ${r.updated.assets} assets changed, ${r.unchanged} unchanged`
-  if (r.problems.length > 0) console.log(`${r.problems.length} problem(s); nothing was written. ${counts} once fixed.`)
-  else if (r.dry_run) console.log(`dry run: no problems; ${counts}. Nothing was written.`)
-  else console.log(`imported: ${counts}.`)
 }
 
 function printConflicts(items: AllocationConflict[], json: boolean): number {

@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads'
 import type { Logger } from '../../core/logger.ts'
+import { listenProblem } from '../../core/startup.ts'
 import type { FlowRecord } from '../flows/record.ts'
 
 /** What the listener needs from a decoder: bytes in, flows out, never a throw. */
@@ -51,6 +52,9 @@ interface WorkerMessage {
   ports?: number[]
   receiveBuffer?: number
   message?: string
+  /** Of an error: the socket error code (EADDRINUSE, …) and the port it was for. */
+  code?: string
+  port?: number
   buffer?: ArrayBuffer
   offset?: number
   length?: number
@@ -132,7 +136,10 @@ export function createUdpListener(config: UdpListenerConfig, deps: { decoder: Pa
             bound = m.ports ?? []
             deps.logger.info({ host: config.host, ports: bound, receiveBuffer: m.receiveBuffer }, 'listening for NetFlow/IPFIX')
             resolve()
-          } else if (m.type === 'error') reject(new Error(m.message))
+          } else if (m.type === 'error') {
+            const err = Object.assign(new Error(m.message), { code: m.code })
+            reject(listenProblem(err, 'the NetFlow/IPFIX UDP', config.host, m.port ?? 0, 'HOLOWATCH_NETFLOW_PORT, HOLOWATCH_IPFIX_PORT') ?? err)
+          }
           else if (m.type === 'warning') deps.logger.warn(m.message)
         })
         w.on('error', (err) => {

@@ -8,7 +8,7 @@
 // thread, and this file must run unchanged under `holowatch`, vitest and the benchmarks.
 //
 // Protocol. workerData: { host, ports, receiveBufferBytes, maxInFlightBytes }.
-// To the main thread: { type: 'listening', ports, receiveBuffer } once bound, or { type: 'error', message };
+// To the main thread: { type: 'listening', ports, receiveBuffer } once bound, or { type: 'error', message, code, port };
 // { type: 'batch', buffer, length, at, dropped } with datagrams packed as
 // [u8 address length][address, latin1][u16 payload length][payload] ...
 // From the main thread: { type: 'ack', bytes } when a batch is processed, { type: 'stop' }.
@@ -57,7 +57,7 @@ async function bind(port) {
   await new Promise((resolve, reject) => {
     const failed = (err) => {
       socket.close()
-      reject(new Error(`cannot listen for NetFlow/IPFIX on UDP ${host} port ${port}: ${err.code ?? err.message}`))
+      reject(Object.assign(new Error(`cannot listen for NetFlow/IPFIX on UDP ${host} port ${port}: ${err.code ?? err.message}`), { code: err.code, port }))
     }
     socket.once('error', failed)
     socket.bind(port, host, () => {
@@ -99,5 +99,5 @@ try {
 } catch (err) {
   for (const s of sockets) s.close()
   clearInterval(timer)
-  parentPort.postMessage({ type: 'error', message: err.message })
+  parentPort.postMessage({ type: 'error', message: err.message, code: err.code, port: err.port })
 }

@@ -89,20 +89,36 @@ describe('tokens and authentication', () => {
     }
   })
 
-  it('rate-limits failed authentication per client address with 429 and Retry-After', async () => {
-    const attacker = from()
+  it('rate-limits ten typos of one token with 429 and Retry-After, and nobody else behind the same address', async () => {
+    const proxy = from()
+    const typo = `${firstAdmin.slice(0, -1)}${firstAdmin.endsWith('A') ? 'B' : 'A'}`
     for (let i = 0; i < 10; i++) {
-      expect((await app.inject({ method: 'GET', url: '/api/v1/attacks', headers: bearer(`hw_${String(i).padStart(43, 'x')}`), remoteAddress: attacker })).statusCode).toBe(401)
+      expect((await app.inject({ method: 'GET', url: '/api/v1/attacks', headers: bearer(typo), remoteAddress: proxy })).statusCode).toBe(401)
     }
-    const blocked = await app.inject({ method: 'GET', url: '/api/v1/attacks', headers: bearer(firstAdmin), remoteAddress: attacker })
+    const blocked = await app.inject({ method: 'GET', url: '/api/v1/attacks', headers: bearer(firstAdmin), remoteAddress: proxy })
     expect(blocked.statusCode).toBe(429)
     expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0)
     expect(Number(blocked.headers['retry-after'])).toBeLessThanOrEqual(60)
+    expect(blocked.json().detail).toContain('with this token')
     const metrics = (await app.inject({ method: 'GET', url: '/metrics' })).body
     expect(metrics).toMatch(/holowatch_auth_failures_total\{reason="rate_limited"\} [1-9]/)
     expect(metrics).toMatch(/holowatch_auth_failures_total\{reason="revoked"\} 1/)
-    // Another address is not affected.
+    // Another person behind the same proxy, with their own token, is not locked out.
+    const colleague = (await app.inject({ method: 'POST', url: '/api/v1/tokens', headers: bearer(firstAdmin), payload: { name: 'colleague', role: 'analyst' } })).json().token as string
+    expect((await app.inject({ method: 'GET', url: '/api/v1/attacks', headers: bearer(colleague), remoteAddress: proxy })).statusCode).toBe(200)
+    // Another address is not affected either.
     expect((await app.inject({ method: 'GET', url: '/api/v1/attacks', headers: bearer(firstAdmin), remoteAddress: from() })).statusCode).toBe(200)
+  })
+
+  it('stops an address that guesses with many different tokens, whatever token it sends next', async () => {
+    const guesser = from()
+    for (let i = 0; i < 100; i++) {
+      const guess = `hw_${i.toString(36).padStart(6, '0')}${'x'.repeat(37)}`
+      expect((await app.inject({ method: 'GET', url: '/api/v1/attacks', headers: bearer(guess), remoteAddress: guesser })).statusCode).toBe(401)
+    }
+    const blocked = await app.inject({ method: 'GET', url: '/api/v1/attacks', headers: bearer(firstAdmin), remoteAddress: guesser })
+    expect(blocked.statusCode).toBe(429)
+    expect(blocked.json().detail).toContain(`failed authentications from ${guesser}`)
   })
 
   it('accepts the bootstrap token of HOLOWATCH_ADMIN_TOKEN as an admin', async () => {

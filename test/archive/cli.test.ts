@@ -63,6 +63,25 @@ describe('holowatch token and archive commands', () => {
     expect(readFileSync(out, 'utf8')).toContain('12350100MB0000001Y,第一中学,education,east-street')
   })
 
+  it('a partial file changes only its columns; the dry run prints each changed field; --clear-empty clears', async () => {
+    const file = join(dir, 'phone.csv')
+    const org = '12350100MB0000001Y,第一中学,教育,东街街道'
+    writeFileSync(file, `credit_code,org_name,sector,locality,cso_phone\n${org},0591-8888001\n`)
+    expect((await runCli(['archive', 'import', file], env)).code).toBe(0)
+    writeFileSync(file, `credit_code,org_name,sector,locality,cso_phone,asset_name,notes\n${org},,门户网站,对外门户\n`)
+    const dry = await runCli(['archive', 'import', file, '--dry-run'], env)
+    expect(dry.code, dry.stderr).toBe(0)
+    expect(dry.stdout).toMatch(/row 2: asset [0-9a-f-]{36} \(门户网站\) changed\n {6}notes: "" → "对外门户"\n/)
+    expect(dry.stdout).toContain('row 2: organisation 12350100MB0000001Y: cso_phone keeps "0591-8888001"')
+    expect(dry.stdout).toContain('0 organisations and 1 assets changed, 1 unchanged. 1 empty cell(s) kept the archive\'s value (--clear-empty clears them). Nothing was written.')
+    const clear = await runCli(['archive', 'import', file, '--dry-run', '--clear-empty'], env)
+    expect(clear.stdout).toContain('row 2: organisation 12350100MB0000001Y (第一中学) changed\n      cso_phone: "0591-8888001" → ""\n')
+    expect((await runCli(['archive', 'import', file, '--clear-empty'], env)).stdout).toContain('imported: 1 rows: 0 organisations and 0 assets new, 1 organisations and 1 assets changed')
+    const exported = JSON.parse((await runCli(['archive', 'export', '--format', 'json'], env)).stdout)
+    expect(exported.organisations[0].cso.phone).toBe('')
+    expect(exported.assets[0]).toMatchObject({ notes: '对外门户', networks: ['203.0.113.10/32'], grade: 'important', mlps_level: 2 })
+  })
+
   it('imports a block over another organisation\'s only with --allow-cross-org, and lists the conflict', async () => {
     const file = join(dir, 'hospital.csv')
     writeFileSync(file, [

@@ -238,4 +238,22 @@ describe('web dashboard in Chromium', () => {
     expect(await page.locator('[data-testid="findings"]').innerText()).toContain('192.168.1.1')
     expect(errors).toEqual([])
   })
+
+  it('cannot be framed by another site, and runs under its Content-Security-Policy without a violation', async () => {
+    const context = await browser.newContext()
+    contexts.push(context)
+    const page = await context.newPage()
+    await page.route('http://framing.example/', (route) => route.fulfill({ contentType: 'text/html', body: `<iframe id="f" src="${base}/"></iframe>` }))
+    await page.goto('http://framing.example/')
+    await page.waitForTimeout(1500)
+    const frame = page.frames().find((f) => f !== page.mainFrame())
+    // Chromium refuses to render the sign-in page inside the frame (frame-ancestors 'none', X-Frame-Options DENY).
+    expect(frame ? await frame.locator('input[name=token]').count() : 0).toBe(0)
+    const response = await fetch(`${base}/`)
+    expect(response.headers.get('content-security-policy')).toMatch(/frame-ancestors 'none'/)
+    expect(response.headers.get('content-security-policy')).toMatch(/script-src 'self'(;|$)/)
+    const { page: signedIn, errors } = await signIn('analyst')
+    await open(signedIn, '/')
+    expect(errors.filter((e) => /Content Security Policy/i.test(e))).toEqual([])
+  })
 })

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import type { Static } from 'typebox'
 import { createIncidentStore } from '../../../detection/store.ts'
 import type { IncidentState } from '../../../detection/incident.ts'
-import { recordAudit, type Changes } from '../../../archive/audit.ts'
+import { auditedWrite, type Changes } from '../../../archive/audit.ts'
 import { ApiError } from '../../errors.ts'
 import { actorOf } from '../archive/actor.ts'
 import { READERS, requireRole, scopeOrgs } from './access.ts'
@@ -108,11 +108,11 @@ export default async function attackRoutes(app: FastifyInstance) {
       if (next !== current && !TRANSITIONS[current].includes(next)) {
         throw new ApiError('conflict', `an incident that is ${current} cannot become ${next}`)
       }
-      await store.appendStates([{ incidentId: row.id, state: next, previousState: current, note: body.note ?? '', changedBy: caller.name, changedFrom: request.ip }])
       // The central audit log has every write too, beside the incident's own state history.
       const changes: Changes = next !== current ? { state: [current, next] } : {}
       if (body.note) changes.note = [null, body.note]
-      await recordAudit(app.clickhouse, actorOf(request), [{ action: 'update', objectType: 'incident', objectId: row.id, changes }])
+      await auditedWrite(app.clickhouse, actorOf(request), [{ action: 'update', objectType: 'incident', objectId: row.id, changes }], () =>
+        store.appendStates([{ incidentId: row.id, state: next, previousState: current, note: body.note ?? '', changedBy: caller.name, changedFrom: request.ip }]))
       return toAttack((await load(request, caller)))
     },
   )
