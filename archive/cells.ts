@@ -9,6 +9,7 @@ export function orgCells(o: Organisation): Record<string, string> {
   return {
     credit_code: o.credit_code, org_name: o.name, sector: o.sector, locality: o.locality, org_address: o.address,
     cso_name: o.cso.name, cso_phone: o.cso.phone, cso_email: o.cso.email, cso_certificate: o.cso.certificate,
+    allocations: o.allocations.join('; '),
   }
 }
 

@@ -36,6 +36,8 @@ export const COLUMNS: readonly Column[] = [
   { key: 'tags', zh: '标签', doc: 'free tags' },
   { key: 'status', zh: '状态', doc: 'active / decommissioned (在用 / 已下线); empty = active for a new asset' },
   { key: 'notes', zh: '备注', doc: 'free notes' },
+  // Last, so that files and tools written before allocations existed keep their column positions.
+  { key: 'allocations', zh: '地址段', doc: 'address blocks the centre allocates to the organisation (CIDRs); a file without this column leaves them as they are' },
 ]
 
 export const CATEGORY_LABELS: Record<string, string> = {

@@ -43,6 +43,8 @@ export interface ImportReport {
   unchanged: number
   problems: ImportProblem[]
   overlaps: { row: number; network: string; other_asset_id: string; other_network: string }[]
+  /** Written, but worth knowing (a network outside its organisation's allocations). */
+  warnings: { row: number; message: string }[]
   changes: ImportChange[]
   changes_omitted: number
   kept: KeptCell[]
@@ -55,7 +57,7 @@ const ORDER = new Map(COLUMNS.map((c, i) => [c.key, i]))
 export function emptyReport(dryRun: boolean, clearEmpty: boolean): ImportReport {
   return {
     dry_run: dryRun, applied: false, clear_empty: clearEmpty, rows: 0, created: { organisations: 0, assets: 0 }, updated: { organisations: 0, assets: 0 },
-    unchanged: 0, problems: [], overlaps: [], changes: [], changes_omitted: 0, kept: [], kept_omitted: 0,
+    unchanged: 0, problems: [], overlaps: [], warnings: [], changes: [], changes_omitted: 0, kept: [], kept_omitted: 0,
   }
 }
 

@@ -48,7 +48,7 @@ export function orgFromRow(
       name: pick('cso_name', base?.cso.name, same), phone: pick('cso_phone', base?.cso.phone, same),
       email: pick('cso_email', base?.cso.email, same), certificate: pick('cso_certificate', base?.cso.certificate, same),
     },
-    contacts: base?.contacts ?? [], status: base?.status ?? 'active',
+    contacts: base?.contacts ?? [], allocations: pick('allocations', base?.allocations, splitList), status: base?.status ?? 'active',
   }
   return { org, kept }
 }

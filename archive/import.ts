@@ -1,14 +1,15 @@
 import type { ClickHouseClient } from '../core/clickhouse.ts'
 import { parseNetwork } from '../detection/cidr.ts'
+import type { Access } from './allocations.ts'
 import { auditedWrite, type Actor } from './audit.ts'
 import { assetCells, orgCells } from './cells.ts'
 import { mapHeaders } from './columns.ts'
-import { loadContext, type ArchiveContext } from './context.ts'
+import { loadContext, orgEntry, type ArchiveContext } from './context.ts'
 import { decodeText, parseCsv, unguard } from './csv.ts'
 import { assetFromRow, orgFromRow, type ReadCell } from './import-rows.ts'
 import { cellDiff, emptyReport, firstDifference, listChange, listKept, type ImportReport } from './import-report.ts'
 import { ASSET, LOCALITY, ORGANISATION, SECTOR, withoutStamp, type ArchiveObject, type Asset, type Kind, type Organisation, type Versioned } from './kinds.ts'
-import { check, type ArchiveService, type Change } from './service.ts'
+import { auditNotes, check, type ArchiveService, type Change } from './service.ts'
 import { readXlsx } from './xlsx.ts'
 
 export type { ImportChange, ImportProblem, ImportReport, KeptCell } from './import-report.ts'
@@ -17,6 +18,8 @@ export interface ImportOptions {
   dryRun: boolean
   /** An empty cell clears the field (default: it keeps the current value). */
   clearEmpty?: boolean
+  /** Address blocks nested across organisations are written (and audited) instead of refused. */
+  allowCrossOrg?: boolean
   actor: Actor
   source: string
 }
@@ -46,6 +49,8 @@ export async function readArchiveFile(bytes: Uint8Array): Promise<string[][]> {
  * lists every change field by field and every empty cell that kept a value (import-report.ts).
  */
 export async function importArchive(ch: ClickHouseClient, service: ArchiveService, rows: string[][], opts: ImportOptions): Promise<ImportReport> {
+  // Imports are the centre's: address blocks nested across organisations are problems unless allowed.
+  const access: Access = { scope: null, allowCrossOrg: opts.allowCrossOrg === true }
   return service.exclusive(async () => {
     const clearEmpty = opts.clearEmpty ?? false
     const report = emptyReport(opts.dryRun, clearEmpty)
@@ -71,7 +76,9 @@ export async function importArchive(ch: ClickHouseClient, service: ArchiveServic
     const localityCode = labels(localities.items)
     const assetCellsOf = (a: Asset) => assetCells(a, codeOf.get(a.organisation_id) ?? '')
 
-    const orgSeen = new Map<string, { org: Organisation; row: number }>()
+    // `org` is the organisation as written (its allocations put in canonical form by the checks),
+    // `read` the one the row described: later rows of the organisation are compared with that.
+    const orgSeen = new Map<string, { org: Organisation; read: Organisation; row: number }>()
     const assetSeen = new Map<string, number>()
     const orgChanges = new Map<string, { change: Change; row: number }>()
     const assetChanges = new Map<string, { change: Change; row: number }>()
@@ -87,21 +94,23 @@ export async function importArchive(ch: ClickHouseClient, service: ArchiveServic
       const before = report.problems.length
 
       const code = (read('credit_code') ?? '').toUpperCase()
-      let org = orgSeen.get(code)?.org
-      if (org) {
+      const seen = orgSeen.get(code)
+      let org: Organisation
+      if (seen) {
+        org = seen.org
         // A later row of the same organisation is read on top of the first: it may leave cells
         // empty, but what it does say must agree.
-        const differs = firstDifference(orgCells(org), orgCells(orgFromRow(read, org, sectorCode, localityCode, clearEmpty).org))
-        if (differs) problem(differs, `organisation ${code} is described differently in row ${orgSeen.get(code)!.row}`)
+        const differs = firstDifference(orgCells(seen.read), orgCells(orgFromRow(read, seen.read, sectorCode, localityCode, clearEmpty).org))
+        if (differs) problem(differs, `organisation ${code} is described differently in row ${seen.row}`)
       } else {
         const existing = orgByCode.get(code)
         const read1 = orgFromRow(read, existing, sectorCode, localityCode, clearEmpty)
         org = read1.org
-        orgSeen.set(code, { org, row })
+        orgSeen.set(code, { org, read: structuredClone(org), row })
         codeOf.set(org.id, code)
         if (existing && read1.kept.length > 0) listKept(report, { row, kind: 'organisation', key: code }, read1.kept, orgCells(existing))
-        collect(ORGANISATION, org, existing ?? null, { row, ctx, report, into: orgChanges, columns: ORG_COLUMN, key: code, cells: orgCells })
-        ctx.orgs.set(org.id, { status: org.status, credit_code: org.credit_code })
+        collect(ORGANISATION, org, existing ?? null, { row, ctx, report, into: orgChanges, columns: ORG_COLUMN, key: code, cells: orgCells, access })
+        ctx.orgs.set(org.id, orgEntry(org))
       }
       if (!read('asset_name')) return
       if (report.problems.length > before) return
@@ -113,7 +122,7 @@ export async function importArchive(ch: ClickHouseClient, service: ArchiveServic
       if (existing && kept.length > 0) listKept(report, { row, kind: 'asset', key }, kept, assetCellsOf(existing))
       // The asset's networks as the file sets them replace those it had, for the rows that follow.
       ctx.networks = ctx.networks.filter((n) => n.asset !== asset.id)
-      collect(ASSET, asset, assetById.get(asset.id) ?? null, { row, ctx, report, into: assetChanges, columns: ASSET_COLUMN, key, cells: assetCellsOf })
+      collect(ASSET, asset, assetById.get(asset.id) ?? null, { row, ctx, report, into: assetChanges, columns: ASSET_COLUMN, key, cells: assetCellsOf, access })
     })
     if (report.problems.length > 0 || opts.dryRun) return report
     const changes = [...orgChanges.values(), ...assetChanges.values()].map((c) => c.change)
@@ -124,6 +133,7 @@ export async function importArchive(ch: ClickHouseClient, service: ArchiveServic
         changes: {
           rows: [null, report.rows], created: [null, report.created], updated: [null, report.updated], unchanged: [null, report.unchanged],
           clear_empty: [null, clearEmpty], kept: [null, report.kept.length + report.kept_omitted],
+          ...(access.allowCrossOrg ? { allow_cross_org: [null, true] } : {}),
         },
       }], () => service.commit(changes, opts.actor))
     }
@@ -142,14 +152,17 @@ interface Collecting<T> {
   /** How the report names the object. */
   key: string
   cells: (obj: T) => Record<string, string>
+  /** Who imports: the centre, with or without allow_cross_org. */
+  access: Access
 }
 
 /** Checks one object; records it as a change (or as unchanged) or its problems under their columns. */
 function collect<T extends ArchiveObject>(kind: Kind<T>, after: T, before: Versioned<T> | null, at: Collecting<T>): void {
   const { row, ctx, report } = at
-  const checked = check(kind as unknown as Kind, after, ctx)
-  for (const p of checked.problems) report.problems.push({ row, column: at.columns[p.field.split('.')[0]!] ?? p.field.split('.')[0]!, reason: p.message })
+  const checked = check(kind as unknown as Kind, after, ctx, at.access, before ? withoutStamp(before) : null)
+  for (const p of [...checked.problems, ...checked.refused]) report.problems.push({ row, column: at.columns[p.field.split('.')[0]!] ?? p.field.split('.')[0]!, reason: p.message })
   for (const c of checked.conflicts) report.problems.push({ row, column: kind.name === 'asset' ? 'networks' : 'credit_code', reason: c })
+  for (const message of checked.warnings) report.warnings.push({ row, message })
   if (kind.name === 'asset') {
     for (const o of checked.overlaps) report.overlaps.push({ row, ...o })
     const a = after as unknown as Asset
@@ -176,7 +189,8 @@ function collect<T extends ArchiveObject>(kind: Kind<T>, after: T, before: Versi
       fields: cellDiff(before ? at.cells(withoutStamp(before)) : null, afterCells),
     }
   })
+  const notes = auditNotes(checked)
   at.into.set(kind.name === 'organisation' ? (after as unknown as Organisation).credit_code : key, {
-    change: { kind: kind as unknown as Kind, key, before: before as Versioned<ArchiveObject> | null, after, action }, row,
+    change: { kind: kind as unknown as Kind, key, before: before as Versioned<ArchiveObject> | null, after, action, ...(notes ? { notes } : {}) }, row,
   })
 }

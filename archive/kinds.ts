@@ -37,6 +37,8 @@ export interface Organisation {
   address: string
   cso: { name: string; phone: string; email: string; certificate: string }
   contacts: Contact[]
+  /** The address blocks the centre allocated (canonical CIDRs): owners register asset networks only inside them. */
+  allocations: string[]
   status: 'active' | 'inactive'
 }
 export interface Asset {
@@ -128,12 +130,12 @@ export const ORGANISATION: Kind<Organisation> = {
   toApi: (r) => ({
     id: str(r.id), name: str(r.name), credit_code: str(r.credit_code), sector: str(r.sector), locality: str(r.locality), address: str(r.address),
     cso: { name: str(r.cso_name), phone: str(r.cso_phone), email: str(r.cso_email), certificate: str(r.cso_certificate) },
-    contacts: json<Contact[]>(r.contacts, []), status: str(r.status) as Organisation['status'], ...stamp(r),
+    contacts: json<Contact[]>(r.contacts, []), allocations: (r.allocations as string[] | undefined) ?? [], status: str(r.status) as Organisation['status'], ...stamp(r),
   }),
   toRow: (o) => ({
     id: o.id, name: o.name, credit_code: o.credit_code, sector: o.sector, locality: o.locality, address: o.address,
     cso_name: o.cso.name, cso_phone: o.cso.phone, cso_email: o.cso.email, cso_certificate: o.cso.certificate,
-    contacts: JSON.stringify(o.contacts), status: o.status,
+    contacts: JSON.stringify(o.contacts), allocations: o.allocations, status: o.status,
   }),
 }
 

@@ -11,7 +11,7 @@ const MIN_V6_PREFIX = 16
  * host bits are zero. No leading zeros in IPv4 octets (010.0.0.1 is octal to some tools and
  * decimal to others), no zone ids, no spaces inside. Returns the canonical network or the reason.
  */
-export function parseAssetNetwork(text: string): { network: Network } | { problem: string } {
+export function parseAssetNetwork(text: string, what = 'one asset'): { network: Network } | { problem: string } {
   if (text !== text.trim() || text === '') return { problem: `"${text}" has spaces around it or is empty` }
   const [addr = '', len] = text.split('/')
   if (/^[\d.]+$/.test(addr) && addr.split('.').some((o) => o.length > 1 && o.startsWith('0'))) {
@@ -23,12 +23,17 @@ export function parseAssetNetwork(text: string): { network: Network } | { proble
   const v4 = !addr.includes(':')
   const prefix = v4 ? network.bits - 96 : network.bits
   if (prefix < (v4 ? MIN_V4_PREFIX : MIN_V6_PREFIX)) {
-    return { problem: `"${text}" is too broad for one asset (at least /${v4 ? MIN_V4_PREFIX : MIN_V6_PREFIX})` }
+    return { problem: `"${text}" is too broad for ${what} (at least /${v4 ? MIN_V4_PREFIX : MIN_V6_PREFIX})` }
   }
   if (parseAddress(addr) !== network.base) {
     return { problem: `"${text}" has host bits set; the network is ${network.text}` }
   }
   return { network }
+}
+
+/** Whether `outer` holds every address of `inner`. */
+export function within(inner: Network, outer: Network): boolean {
+  return outer.bits <= inner.bits && contains(outer, inner.base)
 }
 
 /** Whether two networks share any address (one contains the other: CIDRs never partly overlap). */

@@ -1,6 +1,7 @@
 import { ApiError } from '../api/errors.ts'
 import type { ClickHouseClient } from '../core/clickhouse.ts'
-import { auditedWrite, diffFields, type Actor, type AuditAction, type AuditEntry } from './audit.ts'
+import { CENTRE, checkAllocations, checkAssetSpace, type Access } from './allocations.ts'
+import { auditedWrite, diffFields, type Actor, type AuditAction, type AuditEntry, type Changes } from './audit.ts'
 import { loadContext, type ArchiveContext } from './context.ts'
 import { ASSET, withoutStamp, type ArchiveObject, type Asset, type Kind, type Locality, type Organisation, type Sector, type Versioned } from './kinds.ts'
 import { createRepository, microsOf, type Repository } from './repository.ts'
@@ -12,8 +13,15 @@ export type Scope = string[] | null
 export interface WriteResult<T extends ArchiveObject> {
   object: Versioned<T>
   etag: string
-  /** Networks sharing addresses with other assets: allowed, but the caller should know. */
+  /** Networks sharing addresses with other assets (an owner's: only its own organisations' assets): allowed, but the caller should know. */
   overlaps: Overlap[]
+  /** Allowed, but the caller should know (an administrator registering outside the allocations). */
+  warnings: string[]
+}
+
+/** Options of a write: an administrator's explicit consent to nest address blocks across organisations. */
+export interface WriteOptions {
+  allowCrossOrg?: boolean
 }
 
 /** One object to write in a batch: its state before (null when new) and after. */
@@ -23,6 +31,8 @@ export interface Change {
   before: Versioned<ArchiveObject> | null
   after: ArchiveObject
   action: AuditAction
+  /** Recorded in the audit entry besides the changed fields (e.g. cross_org_overlap). */
+  notes?: Changes
 }
 
 export function etagOf(v: { version_at: string }): string {
@@ -40,14 +50,34 @@ export function inScope(kind: Kind, obj: ArchiveObject, scope: Scope): boolean {
   return scope === null || org === undefined || scope.includes(org)
 }
 
-/** Validates one object against the context (canonicalising networks and domains in place). */
-export function check(kind: Kind, obj: ArchiveObject, ctx: ArchiveContext): Checked {
+/**
+ * Validates one object against the context (canonicalising networks, allocations and domains in
+ * place), for a caller with `access`; `before` is the current version (null for a new object).
+ */
+export function check(kind: Kind, obj: ArchiveObject, ctx: ArchiveContext, access: Access = CENTRE, before: ArchiveObject | null = null): Checked {
   switch (kind.name) {
     case 'sector': return checkSector(obj as Sector)
     case 'locality': return checkLocality(obj as Locality, ctx)
-    case 'organisation': return checkOrganisation(obj as Organisation, ctx)
-    case 'asset': return checkAsset(obj as Asset, ctx)
+    case 'organisation': {
+      const c = checkOrganisation(obj as Organisation, ctx)
+      checkAllocations(obj as Organisation, before as Organisation | null, ctx, access, c)
+      return c
+    }
+    case 'asset': {
+      const scope = access.scope
+      const c = checkAsset(obj as Asset, ctx, (org) => scope === null || scope.includes(org))
+      checkAssetSpace(obj as Asset, before as Asset | null, ctx, access, c)
+      return c
+    }
   }
+}
+
+/** What the audit entry of a checked write records besides the changed fields. */
+export function auditNotes(c: Checked): Changes | undefined {
+  const notes: Changes = {}
+  if (c.crossOrg.length > 0) notes.cross_org_overlap = [null, c.crossOrg]
+  if (c.warnings.length > 0) notes.warnings = [null, c.warnings]
+  return Object.keys(notes).length > 0 ? notes : undefined
 }
 
 /** Throws the 400 or 409 a failed check deserves. */
@@ -55,7 +85,10 @@ export function assertChecked(c: Checked): void {
   if (c.problems.length > 0) {
     throw new ApiError('validation_failed', c.problems.map((p) => `${p.field}: ${p.message}`).join('; '), { errors: c.problems })
   }
-  if (c.conflicts.length > 0) throw new ApiError('conflict', c.conflicts.join('; '))
+  if (c.conflicts.length > 0 || c.refused.length > 0) {
+    const detail = [...c.conflicts, ...c.refused.map((r) => r.message)].join('; ')
+    throw new ApiError('conflict', detail, c.refused.length > 0 ? { errors: c.refused } : {})
+  }
 }
 
 /**
@@ -86,7 +119,7 @@ export function createArchiveService(ch: ClickHouseClient, repo: Repository = cr
       const after = { ...c.after, version_at: new Date(Math.floor(versionAtUs / 1000)).toISOString().replace('Z', `${String(versionAtUs % 1000).padStart(3, '0')}Z`), changed_by: actor.name }
       written.set(c, after)
       const before = c.before ? (withoutStamp(c.before) as unknown as Record<string, unknown>) : null
-      audit.push({ action: c.action, objectType: c.kind.name, objectId: c.key, changes: diffFields(before, c.after as unknown as Record<string, unknown>) })
+      audit.push({ action: c.action, objectType: c.kind.name, objectId: c.key, changes: { ...diffFields(before, c.after as unknown as Record<string, unknown>), ...c.notes } })
     }
     await auditedWrite(ch, actor, audit, async () => {
       for (const [kind, rows] of byKind) await repo.append(kind, rows)
@@ -97,17 +130,25 @@ export function createArchiveService(ch: ClickHouseClient, repo: Repository = cr
 
   async function single<T extends ArchiveObject>(
     kind: Kind<T>, key: string, build: (current: Versioned<T> | undefined, ctx: ArchiveContext) => { after: T; action: AuditAction }, actor: Actor,
+    access: Access = CENTRE,
   ): Promise<WriteResult<T>> {
     return exclusive(async () => {
       const current = await repo.get(kind, key)
       const ctx = await loadContext(ch)
       const { after, action } = build(current, ctx)
-      const checked = check(kind, after, ctx)
+      const checked = check(kind as unknown as Kind, after, ctx, access, current ? withoutStamp(current) : null)
       assertChecked(checked)
-      const change: Change = { kind: kind as unknown as Kind, key, before: (current ?? null) as Versioned<ArchiveObject> | null, after, action }
+      const notes = auditNotes(checked)
+      const change: Change = { kind: kind as unknown as Kind, key, before: (current ?? null) as Versioned<ArchiveObject> | null, after, action, ...(notes ? { notes } : {}) }
       const object = (await commit([change], actor)).get(change) as unknown as Versioned<T>
-      return { object, etag: etagOf(object), overlaps: checked.overlaps }
+      return { object, etag: etagOf(object), overlaps: checked.overlaps, warnings: checked.warnings }
     })
+  }
+
+  /** Who may nest blocks across organisations: only the centre, and only when it says so. */
+  function accessOf(scope: Scope, opts: WriteOptions): Access {
+    if (scope !== null && opts.allowCrossOrg) throw new ApiError('forbidden', "allow_cross_org is for the centre's administrators")
+    return { scope, allowCrossOrg: opts.allowCrossOrg === true }
   }
 
   /** The object a scoped caller may see: undefined (404) when it does not exist or is not theirs. */
@@ -133,16 +174,21 @@ export function createArchiveService(ch: ClickHouseClient, repo: Repository = cr
     commit,
     exclusive,
 
-    async create<T extends ArchiveObject>(kind: Kind<T>, obj: T, actor: Actor, scope: Scope): Promise<WriteResult<T>> {
+    async create<T extends ArchiveObject>(kind: Kind<T>, obj: T, actor: Actor, scope: Scope, opts: WriteOptions = {}): Promise<WriteResult<T>> {
       const key = String((obj as unknown as Record<string, unknown>)[kind.key])
+      const access = accessOf(scope, opts)
       return single(kind, key, (current) => {
         if (current) throw new ApiError('conflict', `${kind.name} ${key} exists already`)
         if (!inScope(kind as unknown as Kind, obj, scope)) throw new ApiError('not_found', `no organisation ${orgOf(kind as unknown as Kind, obj)}`)
         return { after: obj, action: 'create' }
-      }, actor)
+      }, actor, access)
     },
 
-    async update<T extends ArchiveObject>(kind: Kind<T>, key: string, patch: Partial<T>, ifMatch: string | undefined, actor: Actor, scope: Scope): Promise<WriteResult<T>> {
+    async update<T extends ArchiveObject>(
+      kind: Kind<T>, key: string, patch: Partial<T>, ifMatch: string | undefined, actor: Actor, scope: Scope, opts: WriteOptions = {},
+    ): Promise<WriteResult<T>> {
+      const access = accessOf(scope, opts)
+      if (scope !== null && 'allocations' in patch) throw new ApiError('forbidden', 'an owner cannot change allocations; ask the centre')
       return single(kind, key, (current) => {
         if (!current || !inScope(kind as unknown as Kind, current, scope)) throw new ApiError('not_found', `no ${kind.name} ${key}`)
         requireMatch(current, ifMatch, true)
@@ -154,7 +200,7 @@ export function createArchiveService(ch: ClickHouseClient, repo: Repository = cr
         const after = merged as unknown as T
         if (!inScope(kind as unknown as Kind, after, scope)) throw new ApiError('not_found', `no organisation ${orgOf(kind as unknown as Kind, after)}`)
         return { after, action: 'update' }
-      }, actor)
+      }, actor, access)
     },
 
     /** Delete = decommission: a new version with the retired status; the history stays. */

@@ -16,17 +16,34 @@ export interface Overlap {
   other_network: string
 }
 
+/** A block of another organisation that a written network or allocation shares addresses with. */
+export interface CrossOrg {
+  /** The written network or allocation. */
+  network: string
+  organisation_id: string
+  organisation_name: string
+  other_network: string
+  /** The asset whose network it is; absent when the other block is an allocation. */
+  other_asset_id?: string
+}
+
 export interface Checked {
   problems: FieldProblem[]
   /** Exact duplicates of another active object (a credit code, a network): answered 409. */
   conflicts: string[]
+  /** Refusals about address space (archive/allocations.ts), by field: answered 409 too. */
+  refused: FieldProblem[]
   overlaps: Overlap[]
+  /** Blocks of other organisations an administrator nested across explicitly (audited). */
+  crossOrg: CrossOrg[]
+  /** Allowed, but the caller should know (an administrator registering outside the allocations). */
+  warnings: string[]
 }
 
 const CODE = /^[a-z0-9][a-z0-9_-]{0,63}$/
 const HOSTNAME = /^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$/
 
-const ok = (): Checked => ({ problems: [], conflicts: [], overlaps: [] })
+const ok = (): Checked => ({ problems: [], conflicts: [], refused: [], overlaps: [], crossOrg: [], warnings: [] })
 
 export function checkSector(s: Sector): Checked {
   const c = ok()
@@ -61,8 +78,12 @@ export function checkOrganisation(o: Organisation, ctx: ArchiveContext): Checked
   return c
 }
 
-/** Checks an asset and puts its networks and domains in canonical form (in place). */
-export function checkAsset(a: Asset, ctx: ArchiveContext): Checked {
+/**
+ * Checks an asset and puts its networks and domains in canonical form (in place). Duplicates and
+ * overlaps are reported only against the assets of organisations `named` accepts: an owner must
+ * not learn another organisation's asset ids (archive/allocations.ts refuses those networks).
+ */
+export function checkAsset(a: Asset, ctx: ArchiveContext, named: (org: string) => boolean = () => true): Checked {
   const c = ok()
   if (!a.name.trim()) c.problems.push({ field: 'name', message: 'must not be empty' })
   if (!(ASSET_CATEGORIES as readonly string[]).includes(a.category)) c.problems.push({ field: 'category', message: `one of ${ASSET_CATEGORIES.join(', ')}` })
@@ -76,7 +97,7 @@ export function checkAsset(a: Asset, ctx: ArchiveContext): Checked {
     canonical.push(parsed.network.text)
     if (a.status !== 'active') return
     for (const other of ctx.networks) {
-      if (other.asset === a.id || !overlaps(parsed.network, other.network)) continue
+      if (other.asset === a.id || !named(other.org) || !overlaps(parsed.network, other.network)) continue
       if (other.network.text === parsed.network.text) c.conflicts.push(`network ${parsed.network.text} belongs to asset ${other.asset} already`)
       else c.overlaps.push({ network: parsed.network.text, other_asset_id: other.asset, other_network: other.network.text })
     }

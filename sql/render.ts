@@ -67,7 +67,7 @@ function renderForCluster(stmt: string, cluster: string, database: string, mode:
     const fromLocal = toLocal.replace(/\bFROM\s+(\w+)/gi, (m, t: string) => (sharded.has(t) ? `FROM ${t}_local` : m))
     return [insertAfter(fromLocal, mv[0], onCluster)]
   }
-  const other = /^(CREATE\s+(?:VIEW|DICTIONARY)\s+(?:IF\s+NOT\s+EXISTS\s+)?\w+|DROP\s+(?:TABLE|VIEW|DICTIONARY)\s+(?:IF\s+EXISTS\s+)?\w+)/i.exec(body)
+  const other = /^(CREATE\s+(?:OR\s+REPLACE\s+)?(?:VIEW|DICTIONARY)\s+(?:IF\s+NOT\s+EXISTS\s+)?\w+|DROP\s+(?:TABLE|VIEW|DICTIONARY)\s+(?:IF\s+EXISTS\s+)?\w+)/i.exec(body)
   if (other) return [insertAfter(body, other[0], onCluster)]
   const alter = /^ALTER\s+TABLE\s+(\w+)/i.exec(body)
   if (alter) {

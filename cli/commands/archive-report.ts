@@ -8,6 +8,7 @@ import type { ImportReport } from '../../archive/import.ts'
 export function printImportReport(r: ImportReport): void {
   for (const p of r.problems) console.error(`  row ${p.row}, ${p.column || '-'}: ${p.reason}`)
   for (const o of r.overlaps) console.error(`  row ${o.row}: note: ${o.network} overlaps ${o.other_network} of asset ${o.other_asset_id}`)
+  for (const w of r.warnings) console.error(`  row ${w.row}: note: ${w.message}`)
   if (r.dry_run) printChanges(r)
   const counts = `${r.rows} rows: ${r.created.organisations} organisations and ${r.created.assets} assets new, ` +
     `${r.updated.organisations} organisations and ${r.updated.assets} assets changed, ${r.unchanged} unchanged`

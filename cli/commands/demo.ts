@@ -22,21 +22,22 @@ const FIXTURES = fileURLToPath(new URL('../../test/fixtures/', import.meta.url))
 /**
  * The lab of the lab captures of test/fixtures (10.77.0.0/24, 2001:db8:77::/64) as an archive, plus two
  * organisations with no traffic, so that owners see only their own. Columns as
- * docs/archive-import-template.csv.
+ * docs/archive-import-template.csv, plus each organisation's allocations (the address space its
+ * owner may register networks in).
  */
 const LAB = withCreditCodeCheck('91350100MA0000770')
 const SCHOOL = withCreditCodeCheck('12350100MB0000001')
 const HOSPITAL = withCreditCodeCheck('12350100MB0000002')
-const HEADER = 'credit_code,org_name,sector,locality,org_address,cso_name,cso_phone,cso_email,cso_certificate,asset_id,asset_name,category,grade,mlps_level,networks,domains,services,icp_filing,mlps_filing,tags,status,notes'
+const HEADER = 'credit_code,org_name,sector,locality,org_address,cso_name,cso_phone,cso_email,cso_certificate,asset_id,asset_name,category,grade,mlps_level,networks,domains,services,icp_filing,mlps_filing,tags,status,notes,allocations'
 const SEED = [
-  [LAB, '实验水务有限公司', 'water', 'lab-town', '实验镇水厂路1号', '王磊', '0591-8877001', 'wanglei@water.example.cn', 'CISP-2025-0077', '', 'SCADA web server', 'industrial_control', 'core', '3', '10.77.0.10/32; 2001:db8:77::10/128', 'scada.water.example.cn', '80/tcp nginx; 22/tcp OpenSSH', '', '35010099077-25001', 'scada', 'active', 'water treatment control'],
-  [LAB, '实验水务有限公司', 'water', 'lab-town', '实验镇水厂路1号', '王磊', '0591-8877001', 'wanglei@water.example.cn', 'CISP-2025-0077', '', 'operator workstation', 'business_system', 'general', '2', '10.77.0.20/32', '', '', '', '', 'office', 'active', ''],
-  [LAB, '实验水务有限公司', 'water', 'lab-town', '实验镇水厂路1号', '王磊', '0591-8877001', 'wanglei@water.example.cn', 'CISP-2025-0077', '', 'plant LAN', 'other', 'general', '2', '10.77.0.0/27', '', '', '', '', 'lan', 'active', 'the plant network block'],
-  [SCHOOL, '第一中学', 'education', 'east-street', '东街1号', '张伟', '0591-8888001', 'zhangwei@school.example.cn', 'CISP-2024-0001', '', '学校门户网站', 'website', 'important', '2', '203.0.113.10', 'www.school.example.cn', '443/tcp nginx 1.24; 80/tcp nginx 1.24', '闽ICP备00000001号', '35010099001-24001', 'portal', 'active', '对外门户'],
-  [HOSPITAL, '县人民医院', 'health', 'east-street', '西街8号', '李娜', '0591-8888002', 'lina@hospital.example.cn', '', '', 'HIS', 'database', 'core', '3', '10.30.0.0/24', '', '1433/tcp SQL Server 2019', '', '35010099002-24001', 'medical', 'active', ''],
+  [LAB, '实验水务有限公司', 'water', 'lab-town', '实验镇水厂路1号', '王磊', '0591-8877001', 'wanglei@water.example.cn', 'CISP-2025-0077', '', 'SCADA web server', 'industrial_control', 'core', '3', '10.77.0.10/32; 2001:db8:77::10/128', 'scada.water.example.cn', '80/tcp nginx; 22/tcp OpenSSH', '', '35010099077-25001', 'scada', 'active', 'water treatment control', '10.77.0.0/24; 2001:db8:77::/64'],
+  [LAB, '实验水务有限公司', 'water', 'lab-town', '实验镇水厂路1号', '王磊', '0591-8877001', 'wanglei@water.example.cn', 'CISP-2025-0077', '', 'operator workstation', 'business_system', 'general', '2', '10.77.0.20/32', '', '', '', '', 'office', 'active', '', '10.77.0.0/24; 2001:db8:77::/64'],
+  [LAB, '实验水务有限公司', 'water', 'lab-town', '实验镇水厂路1号', '王磊', '0591-8877001', 'wanglei@water.example.cn', 'CISP-2025-0077', '', 'plant LAN', 'other', 'general', '2', '10.77.0.0/27', '', '', '', '', 'lan', 'active', 'the plant network block', '10.77.0.0/24; 2001:db8:77::/64'],
+  [SCHOOL, '第一中学', 'education', 'east-street', '东街1号', '张伟', '0591-8888001', 'zhangwei@school.example.cn', 'CISP-2024-0001', '', '学校门户网站', 'website', 'important', '2', '203.0.113.10', 'www.school.example.cn', '443/tcp nginx 1.24; 80/tcp nginx 1.24', '闽ICP备00000001号', '35010099001-24001', 'portal', 'active', '对外门户', '203.0.113.0/28'],
+  [HOSPITAL, '县人民医院', 'health', 'east-street', '西街8号', '李娜', '0591-8888002', 'lina@hospital.example.cn', '', '', 'HIS', 'database', 'core', '3', '10.30.0.0/24', '', '1433/tcp SQL Server 2019', '', '35010099002-24001', 'medical', 'active', '', '10.30.0.0/24; 44.228.249.3/32'],
   // The host of the demo's Nessus report (a real scan of Acunetix's public test site), registered
   // so that the health check's findings, notices and warnings have an owner.
-  [HOSPITAL, '县人民医院', 'health', 'east-street', '西街8号', '李娜', '0591-8888002', 'lina@hospital.example.cn', '', '', '预约挂号网站', 'website', 'important', '2', '44.228.249.3/32', 'testphp.vulnweb.com', '80/tcp nginx 1.19.0', '', '', 'portal', 'active', ''],
+  [HOSPITAL, '县人民医院', 'health', 'east-street', '西街8号', '李娜', '0591-8888002', 'lina@hospital.example.cn', '', '', '预约挂号网站', 'website', 'important', '2', '44.228.249.3/32', 'testphp.vulnweb.com', '80/tcp nginx 1.19.0', '', '', 'portal', 'active', '', '10.30.0.0/24; 44.228.249.3/32'],
 ]
 /** The health check's report: a real Nessus export with 49 findings on that host (test/fixtures/scans/SOURCES.md). */
 const HEALTH_CHECK_REPORT = 'scans/nessus/nessus_with_cvssv3.nessus'

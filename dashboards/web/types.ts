@@ -65,6 +65,7 @@ export interface Organisation {
   address: string
   cso: { name: string; phone: string; email: string; certificate: string }
   contacts: Contact[]
+  allocations: string[]
   status: string
   version_at: string
   changed_by: string

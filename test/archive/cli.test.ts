@@ -81,4 +81,21 @@ describe('holowatch token and archive commands', () => {
     expect(exported.organisations[0].cso.phone).toBe('')
     expect(exported.assets[0]).toMatchObject({ notes: '对外门户', networks: ['203.0.113.10/32'], grade: 'important', mlps_level: 2 })
   })
+
+  it('imports a block over another organisation\'s only with --allow-cross-org, and lists the conflict', async () => {
+    const file = join(dir, 'hospital.csv')
+    writeFileSync(file, [
+      'credit_code,org_name,sector,locality,asset_name,category,grade,mlps_level,networks,allocations',
+      '12350100MB00000022,县人民医院,health,east-street,HIS,database,core,3,203.0.113.0/28,203.0.113.0/28',
+    ].join('\n'))
+    const refused = await runCli(['archive', 'import', file], env)
+    expect(refused.code).toBe(1)
+    expect(refused.stderr).toContain('row 2, allocations: 203.0.113.0/28 shares addresses with organisation')
+    expect((await runCli(['archive', 'conflicts'], env)).code).toBe(0)
+    const allowed = await runCli(['archive', 'import', file, '--allow-cross-org'], env)
+    expect(allowed.code, allowed.stderr).toBe(0)
+    const listed = await runCli(['archive', 'conflicts'], env)
+    expect(listed.code).toBe(1)
+    expect(listed.stdout).toMatch(/^asset network 203\.0\.113\.10\/32 of 第一中学 \([0-9a-f-]{36}\), asset [0-9a-f-]{36} lies inside 203\.0\.113\.0\/28 of 县人民医院/m)
+  })
 })

@@ -5,7 +5,10 @@ import { withCreditCodeCheck } from '../../archive/uscc.ts'
 import { createMetricsRegistry } from '../../core/metrics.ts'
 import { openTestDb, type TestDb } from '../helpers/db.ts'
 
-/** An app over a fresh embedded database, with a token per role and two organisations, A and B. */
+/**
+ * An app over a fresh embedded database, with a token per role and two organisations, A and B.
+ * A is allocated 10.60.0.0/16 and 10.100.0.0/16, B 10.110.0.0/16: owners register networks there.
+ */
 export interface Harness {
   db: TestDb
   app: App
@@ -37,13 +40,13 @@ export async function openHarness(): Promise<Harness> {
       remoteAddress: who ? '127.0.0.1' : `198.18.${(++anonymous >> 8) & 255}.${anonymous & 255}`,
     })
   await call('admin', 'POST', '/api/v1/localities', { code: 'east-street', name_zh: '东街街道', name_en: 'East Street' })
-  const org = async (name: string, n: number) => {
-    const res = await call('admin', 'POST', '/api/v1/organisations', { name, credit_code: creditCode(n), sector: 'education', locality: 'east-street' })
+  const org = async (name: string, n: number, allocations: string[]) => {
+    const res = await call('admin', 'POST', '/api/v1/organisations', { name, credit_code: creditCode(n), sector: 'education', locality: 'east-street', allocations })
     if (res.statusCode !== 201) throw new Error(`cannot create organisation: ${res.body}`)
     return res.json().id as string
   }
-  const orgA = await org('No. 1 Middle School', 1)
-  const orgB = await org('County Hospital', 2)
+  const orgA = await org('No. 1 Middle School', 1, ['10.60.0.0/16', '10.100.0.0/16'])
+  const orgB = await org('County Hospital', 2, ['10.110.0.0/16'])
   const specs: Record<string, NewToken> = {
     analyst: { name: 'analyst-li', role: 'analyst' },
     ownerA: { name: 'school-cso', role: 'owner', orgs: [orgA] },

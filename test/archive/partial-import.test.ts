@@ -30,15 +30,15 @@ describe('partial archive imports', () => {
 
   beforeAll(async () => {
     const full = await upload([
-      'credit_code,org_name,sector,locality,org_address,cso_name,cso_phone,cso_email,asset_name,category,grade,mlps_level,networks,domains,services,tags,notes',
-      `${ORG},1 River Road,Wang Fang,0591-8888060,wang@water.example.cn,SCADA portal,website,important,2,10.60.0.0/24,scada.water.example.cn,443/tcp nginx 1.24; 22/tcp OpenSSH 9.6,scada; critical,behind VPN`,
+      'credit_code,org_name,sector,locality,org_address,cso_name,cso_phone,cso_email,allocations,asset_name,category,grade,mlps_level,networks,domains,services,tags,notes',
+      `${ORG},1 River Road,Wang Fang,0591-8888060,wang@water.example.cn,10.160.0.0/16,SCADA portal,website,important,2,10.160.0.0/24,scada.water.example.cn,443/tcp nginx 1.24; 22/tcp OpenSSH 9.6,scada; critical,behind VPN`,
     ])
     expect(full.json(), full.body).toMatchObject({ applied: true, created: { organisations: 1, assets: 1 } })
   })
 
-  const FULL_ORG = { address: '1 River Road', cso: { name: 'Wang Fang', phone: '0591-8888060', email: 'wang@water.example.cn' } }
+  const FULL_ORG = { address: '1 River Road', allocations: ['10.160.0.0/16'], cso: { name: 'Wang Fang', phone: '0591-8888060', email: 'wang@water.example.cn' } }
   const FULL_ASSET = {
-    category: 'website', grade: 'important', mlps_level: 2, networks: ['10.60.0.0/24'], domains: ['scada.water.example.cn'], tags: ['scada', 'critical'],
+    category: 'website', grade: 'important', mlps_level: 2, networks: ['10.160.0.0/24'], domains: ['scada.water.example.cn'], tags: ['scada', 'critical'],
     services: [{ port: 443, protocol: 'tcp', product: 'nginx', version: '1.24' }, { port: 22, protocol: 'tcp', product: 'OpenSSH', version: '9.6' }], notes: 'behind VPN',
   }
 
@@ -110,6 +110,23 @@ describe('partial archive imports', () => {
     // A grade cannot be cleared: an empty one with clear_empty is the error it always was.
     const grade = await upload(['credit_code,org_name,sector,locality,asset_name,grade', `${ORG},SCADA portal,`], '?dry_run=true&clear_empty=true')
     expect(grade.json().problems).toEqual([{ row: 2, column: 'grade', reason: '"" is not core, important or general (核心/重要/一般)' }])
+  })
+
+  it('the allocations column is a list like the others: an empty cell keeps, a value replaces, clear_empty clears', async () => {
+    const before = await versions()
+    const empty = await upload(['credit_code,org_name,sector,locality,allocations', `${ORG},`])
+    expect(empty.json(), empty.body).toMatchObject({ applied: true, unchanged: 1, changes: [], kept: [{ row: 2, kind: 'organisation', key: CODE, column: 'allocations', value: '10.160.0.0/16' }] })
+    expect(await versions()).toEqual(before)
+    // Two rows of the organisation give the same cell; the checks put it in canonical form (a /32).
+    const cols = 'credit_code,org_name,sector,locality,allocations,asset_name'
+    const wider = await upload([cols, `${ORG},10.160.0.0/16; 10.161.0.1,SCADA portal`, `${ORG},10.160.0.0/16; 10.161.0.1,`], '?dry_run=true')
+    expect(wider.json(), wider.body).toMatchObject({
+      problems: [], warnings: [], updated: { organisations: 1 },
+      changes: [{ row: 2, kind: 'organisation', key: CODE, action: 'update', fields: { allocations: ['10.160.0.0/16', '10.160.0.0/16; 10.161.0.1/32'] } }],
+    })
+    const cleared = await upload(['credit_code,org_name,sector,locality,allocations', `${ORG},`], '?dry_run=true&clear_empty=true')
+    expect(cleared.json().changes).toEqual([expect.objectContaining({ kind: 'organisation', fields: { allocations: ['10.160.0.0/16', ''] } })])
+    expect((await org()).allocations).toEqual(['10.160.0.0/16'])
   })
 
   it('later rows of one organisation may leave its cells empty, but must not contradict the first', async () => {

@@ -28,14 +28,24 @@ export interface CrudSpec<T extends ArchiveObject> {
   retirers?: readonly Role[]
   /** Fields an owner may not change. */
   ownerLocked?: readonly string[]
+  /** Writes take ?allow_cross_org=true (address blocks nested across organisations, administrators only). */
+  crossOrg?: boolean
   /** A complete new object from a create body (defaults filled, id drawn). */
   fromCreate(body: Record<string, unknown>): T
-  /** What writes answer besides the object (assets add the overlaps found). */
-  decorate?(object: unknown, overlaps: unknown[]): unknown
+  /** What writes answer besides the object (assets add the overlaps found and the warnings). */
+  decorate?(object: unknown, overlaps: unknown[], warnings: string[]): unknown
 }
 
 const Problem = { $ref: 'Problem#' }
 const problems = { 400: Problem, 401: Problem, 403: Problem, 404: Problem }
+const CrossOrgQuery = Type.Object(
+  {
+    allow_cross_org: Type.Optional(Type.Boolean({
+      default: false, description: 'administrators: register address blocks that overlap another organisation\'s allocations or asset networks (audited as cross_org_overlap)',
+    })),
+  },
+  { additionalProperties: false },
+)
 
 export function scopeOf(request: FastifyRequest): Scope {
   const caller = callerOf(request)
@@ -59,8 +69,10 @@ export function registerCrud<T extends ArchiveObject>(app: FastifyInstance, serv
   const tags = [path]
   const written = spec.written ?? spec.item
   const keyOf = (request: FastifyRequest) => String((request.params as Record<string, string>)[kind.key])
-  const sendWritten = (reply: FastifyReply, code: number, r: { object: unknown; etag: string; overlaps: unknown[] }) =>
-    reply.code(code).header('etag', r.etag).send(spec.decorate ? spec.decorate(r.object, r.overlaps) : r.object)
+  const sendWritten = (reply: FastifyReply, code: number, r: { object: unknown; etag: string; overlaps: unknown[]; warnings: string[] }) =>
+    reply.code(code).header('etag', r.etag).send(spec.decorate ? spec.decorate(r.object, r.overlaps, r.warnings) : r.object)
+  const writeQuery = spec.crossOrg ? { querystring: CrossOrgQuery } : {}
+  const writeOptions = (request: FastifyRequest) => ({ allowCrossOrg: (request.query as { allow_cross_org?: boolean }).allow_cross_org === true })
 
   app.get(`/${path}`, { schema: { tags, querystring: spec.query, response: { 200: listOf(spec.item), ...problems } } }, async (request) => {
     requireRole(request, spec.readers)
@@ -89,24 +101,24 @@ export function registerCrud<T extends ArchiveObject>(app: FastifyInstance, serv
     return { items: await service.repo.history(kind, key) }
   })
 
-  app.post(`/${path}`, { schema: { tags, body: spec.create, response: { 201: written, ...problems, 409: Problem } } }, async (request, reply) => {
+  app.post(`/${path}`, { schema: { tags, ...writeQuery, body: spec.create, response: { 201: written, ...problems, 409: Problem } } }, async (request, reply) => {
     requireRole(request, spec.writers)
     const obj = spec.fromCreate(request.body as Record<string, unknown>)
-    const result = await service.create(kind, obj, actorOf(request), scopeOf(request))
+    const result = await service.create(kind, obj, actorOf(request), scopeOf(request), writeOptions(request))
     reply.header('location', `/api/v1/${path}/${String((obj as unknown as Record<string, unknown>)[kind.key])}`)
     return sendWritten(reply, 201, result)
   })
 
   app.patch(
     `/${path}/:${kind.key}`,
-    { schema: { tags, params: spec.params, body: spec.patch, response: { 200: written, ...problems, 409: Problem, 412: Problem, 428: Problem } } },
+    { schema: { tags, params: spec.params, ...writeQuery, body: spec.patch, response: { 200: written, ...problems, 409: Problem, 412: Problem, 428: Problem } } },
     async (request, reply) => {
       const caller = requireRole(request, spec.editors)
       const patch = request.body as Record<string, unknown>
       if (Object.keys(patch).length === 0) throw new ApiError('bad_request', 'nothing to change')
       const locked = caller.role === 'owner' ? (spec.ownerLocked ?? []).filter((f) => f in patch) : []
       if (locked.length > 0) throw new ApiError('forbidden', `an owner cannot change ${locked.join(', ')}; ask the centre`)
-      const result = await service.update(kind, keyOf(request), patch as Partial<T>, ifMatchOf(request), actorOf(request), scopeOf(request))
+      const result = await service.update(kind, keyOf(request), patch as Partial<T>, ifMatchOf(request), actorOf(request), scopeOf(request), writeOptions(request))
       return sendWritten(reply, 200, result)
     },
   )
@@ -124,4 +136,8 @@ function ifMatchOf(request: FastifyRequest): string | undefined {
 }
 
 export const newId = () => randomUUID()
-export const ItemWithOverlaps = (item: TObject) => Type.Object({ ...item.properties, overlaps: Type.Optional(Type.Array(Type.Object({ network: Type.String(), other_asset_id: Type.String(), other_network: Type.String() }))) })
+export const ItemWithOverlaps = (item: TObject) => Type.Object({
+  ...item.properties,
+  overlaps: Type.Optional(Type.Array(Type.Object({ network: Type.String(), other_asset_id: Type.String(), other_network: Type.String() }))),
+  warnings: Type.Optional(Type.Array(Type.String(), { description: 'allowed, but worth knowing (a network outside the organisation\'s allocations)' })),
+})

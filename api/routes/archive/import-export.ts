@@ -21,6 +21,9 @@ const Report = Type.Object({
   unchanged: Type.Integer(),
   problems: Type.Array(Type.Object({ row: Type.Integer(), column: Type.String(), reason: Type.String() })),
   overlaps: Type.Array(Type.Object({ row: Type.Integer(), network: Type.String(), other_asset_id: Type.String(), other_network: Type.String() })),
+  warnings: Type.Array(Type.Object({ row: Type.Integer(), message: Type.String() }), {
+    description: 'written, but worth knowing: a network outside its organisation\'s allocations',
+  }),
   clear_empty: Type.Boolean({ description: 'whether empty cells cleared fields (else they kept them)' }),
   changes: Type.Array(Type.Object({
     row: Type.Integer(),
@@ -44,6 +47,7 @@ const ImportQuery = Type.Object(
   {
     dry_run: Type.Optional(Type.Boolean({ default: false })),
     clear_empty: Type.Optional(Type.Boolean({ default: false, description: 'an empty cell clears the field (default: it keeps the current value)' })),
+    allow_cross_org: Type.Optional(Type.Boolean({ default: false, description: 'accept networks and allocations that overlap another organisation\'s (audited); without it they are problems' })),
     name: Type.Optional(Type.String({ maxLength: 200, description: 'file name, for the audit log' })),
   },
   { additionalProperties: false },
@@ -62,7 +66,8 @@ const ExportQuery = Type.Object(
  * /archive/import (admins): the archive spreadsheet (CSV or XLSX, English or Chinese headers) as
  * the request body, all or nothing; ?dry_run=true reports every bad row and every change, field
  * by field, without writing. Columns the file lacks and empty cells keep what the archive has;
- * ?clear_empty=true makes empty cells clear fields.
+ * ?clear_empty=true makes empty cells clear fields. Address blocks nested across organisations are
+ * problems unless ?allow_cross_org=true (then written and audited).
  * /archive/export: organisations and assets as CSV, XLSX or JSON (owners get their own).
  */
 export default async function importExportRoutes(app: FastifyInstance, opts: { service: ArchiveService }) {
@@ -84,7 +89,9 @@ export default async function importExportRoutes(app: FastifyInstance, opts: { s
       } catch (err) {
         throw new ApiError('bad_request', `the file cannot be read as CSV or XLSX: ${(err as Error).message}`)
       }
-      const report = await importArchive(app.clickhouse, opts.service, rows, { dryRun: q.dry_run ?? false, clearEmpty: q.clear_empty ?? false, actor: actorOf(request), source: q.name ?? 'upload' })
+      const report = await importArchive(app.clickhouse, opts.service, rows, {
+        dryRun: q.dry_run ?? false, clearEmpty: q.clear_empty ?? false, allowCrossOrg: q.allow_cross_org ?? false, actor: actorOf(request), source: q.name ?? 'upload',
+      })
       if (report.problems.length > 0 && !report.dry_run) {
         const errors = report.problems.map((p) => ({ field: `row ${p.row}, ${p.column}`, message: p.reason }))
         throw new ApiError('unprocessable', `${report.problems.length} problem(s) in the file; nothing was written (first: row ${report.problems[0]!.row}, ${report.problems[0]!.column}: ${report.problems[0]!.reason})`, { errors })

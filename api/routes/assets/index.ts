@@ -51,8 +51,10 @@ const LookupResult = Type.Object({ network: Type.String({ description: 'the most
 
 /**
  * /assets: the core systems and key platforms. Owners create, edit and decommission their own
- * organisations' assets; analysts read all of them. Writes answer with the networks that overlap
- * another asset's (an exact duplicate is refused with 409).
+ * organisations' assets, with networks inside their organisation's allocations; analysts read all
+ * of them. Writes answer with the networks that overlap another asset's (an owner: only its own
+ * organisations' assets; an exact duplicate is refused with 409), and warnings. A network
+ * overlapping another organisation's block needs ?allow_cross_org=true (administrators only).
  */
 export default async function assetRoutes(app: FastifyInstance, opts: { service: ArchiveService }) {
   const { service } = opts
@@ -84,7 +86,7 @@ export default async function assetRoutes(app: FastifyInstance, opts: { service:
       { additionalProperties: false },
     ),
     params: Type.Object({ id: Uuid }),
-    readers: ['admin', 'analyst', 'owner'], writers: ['admin', 'owner'], editors: ['admin', 'owner'],
+    readers: ['admin', 'analyst', 'owner'], writers: ['admin', 'owner'], editors: ['admin', 'owner'], crossOrg: true,
     fromCreate: (b) => ({
       id: newId(), organisation_id: String(b.organisation_id), name: String(b.name), category: String(b.category), grade: b.grade as Asset['grade'],
       mlps_level: Number(b.mlps_level), networks: (b.networks as string[]) ?? [], domains: (b.domains as string[]) ?? [],
@@ -92,6 +94,6 @@ export default async function assetRoutes(app: FastifyInstance, opts: { service:
       icp_filing: String(b.icp_filing ?? ''), mlps_filing: String(b.mlps_filing ?? ''), tags: (b.tags as string[]) ?? [],
       contacts: (b.contacts as Contact[]) ?? [], status: (b.status as Asset['status']) ?? 'active', notes: String(b.notes ?? ''),
     }),
-    decorate: (object, overlaps) => ({ ...(object as object), overlaps }),
+    decorate: (object, overlaps, warnings) => ({ ...(object as object), overlaps, ...(warnings.length > 0 ? { warnings } : {}) }),
   })
 }

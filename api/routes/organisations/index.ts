@@ -12,24 +12,31 @@ const Cso = Type.Object(
   { additionalProperties: false, description: 'chief security officer' },
 )
 const Contacts = Type.Array(ContactSchema, { maxItems: 50 })
+const Allocations = Type.Array(Type.String({ maxLength: 64 }), {
+  maxItems: 1000, description: 'address blocks the centre allocated (CIDRs, host bits zero): owners register asset networks only inside them',
+})
 export const OrganisationItem = Type.Object({
   id: Type.String(), name: Type.String(), credit_code: Type.String(), sector: Type.String(), locality: Type.String(), address: Type.String(),
   cso: Type.Object({ name: Type.String(), phone: Type.String(), email: Type.String(), certificate: Type.String() }),
   contacts: Type.Array(Type.Object({ name: Type.String(), role: Type.String(), phone: Type.String(), email: Type.String() })),
-  status: Status, ...Stamp,
+  allocations: Type.Array(Type.String()), status: Status, ...Stamp,
 })
-const Editable = { name: Text(200, { minLength: 1 }), credit_code: CreditCode, sector: Code, locality: Code, address: Text(500), cso: Cso, contacts: Contacts, status: Status }
+const Editable = { name: Text(200, { minLength: 1 }), credit_code: CreditCode, sector: Code, locality: Code, address: Text(500), cso: Cso, contacts: Contacts, allocations: Allocations, status: Status }
 
 /**
  * /organisations: the internet entities of the area. Admins register them; an owner reads and
  * edits its own record (contacts, address, chief security officer) but not its credit code,
- * sector, locality or status, which the centre decides.
+ * sector, locality, allocations or status, which the centre decides. An allocation overlapping
+ * another organisation's block needs ?allow_cross_org=true (archive/allocations.ts).
  */
 export default async function organisationRoutes(app: FastifyInstance, opts: { service: ArchiveService }) {
   registerCrud<Organisation>(app, opts.service, {
     kind: ORGANISATION, path: 'organisations', item: OrganisationItem,
     create: Type.Object(
-      { ...Editable, address: Type.Optional(Editable.address), cso: Type.Optional(Cso), contacts: Type.Optional(Contacts), status: Type.Optional(Status) },
+      {
+        ...Editable, address: Type.Optional(Editable.address), cso: Type.Optional(Cso), contacts: Type.Optional(Contacts), allocations: Type.Optional(Allocations),
+        status: Type.Optional(Status),
+      },
       { additionalProperties: false },
     ),
     patch: Type.Object(Object.fromEntries(Object.entries(Editable).map(([k, v]) => [k, Type.Optional(v)])), { additionalProperties: false }),
@@ -42,13 +49,13 @@ export default async function organisationRoutes(app: FastifyInstance, opts: { s
     ),
     params: Type.Object({ id: Uuid }),
     readers: ['admin', 'analyst', 'owner'], writers: ['admin'], editors: ['admin', 'owner'], retirers: ['admin'],
-    ownerLocked: ['credit_code', 'sector', 'locality', 'status'],
+    ownerLocked: ['credit_code', 'sector', 'locality', 'status', 'allocations'], crossOrg: true,
     fromCreate: (b) => {
       const cso = (b.cso ?? {}) as Partial<Organisation['cso']>
       return {
         id: newId(), name: String(b.name), credit_code: String(b.credit_code), sector: String(b.sector), locality: String(b.locality),
         address: String(b.address ?? ''), cso: { name: cso.name ?? '', phone: cso.phone ?? '', email: cso.email ?? '', certificate: cso.certificate ?? '' },
-        contacts: (b.contacts as Contact[] | undefined) ?? [], status: (b.status as Organisation['status']) ?? 'active',
+        contacts: (b.contacts as Contact[] | undefined) ?? [], allocations: (b.allocations as string[] | undefined) ?? [], status: (b.status as Organisation['status']) ?? 'active',
       }
     },
   })

@@ -115,6 +115,7 @@ export const en = {
   'archive.search': 'Name, IP or domain',
   'archive.name': 'Name',
   'archive.creditCode': 'Credit code',
+  'archive.allocations': 'Allocated address space',
   'archive.sector': 'Sector',
   'archive.locality': 'Locality',
   'archive.status': 'Status',

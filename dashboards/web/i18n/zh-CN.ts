@@ -117,6 +117,7 @@ export const zhCN: Record<MessageKey, string> = {
   'archive.search': '名称、IP 或域名',
   'archive.name': '名称',
   'archive.creditCode': '统一社会信用代码',
+  'archive.allocations': '地址段',
   'archive.sector': '行业',
   'archive.locality': '属地',
   'archive.status': '状态',

@@ -20,6 +20,7 @@ export async function organisationPage(ctx: PageContext): Promise<void> {
     [t('archive.sector'), sectorName(o.sector)],
     [t('archive.locality'), localityName(o.locality)],
     [t('archive.address'), o.address],
+    [t('archive.allocations'), o.allocations.join(', ')],
     [t('archive.cso'), [o.cso.name, o.cso.phone, o.cso.email].filter(Boolean).join(' · ')],
     [t('archive.status'), label('status', o.status)],
     [t('archive.versionAt'), `${time(o.version_at)} (${o.changed_by})`],
