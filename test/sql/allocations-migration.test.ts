@@ -36,12 +36,14 @@ describe('migration 0050: allocations for an existing archive', () => {
     await seedAsset(db.clickhouse, { id: Y1, org_id: Y, name: 'pump', grade: 'important', networks: ['10.0.0.5/32'] })
     await db.clickhouse.insert({ table: 'assets', format: 'JSONEachRow', values: [{ id: '0b000000-0000-4000-8000-000000000005', org_id: Z, name: 'gone', category: 'website', grade: 'general', mlps_level: 2, networks: ['10.8.0.0/24'], status: 'decommissioned' }] })
     const result = await migrate(db.clickhouse, target)
-    expect(result.applied).toEqual(['0050_org_allocations'])
+    // 0050 and whatever later migrations this build has.
+    expect(result.applied[0]).toBe('0050_org_allocations')
+    expect(result.applied.every((name) => name >= '0050')).toBe(true)
     app = await buildApp({ config: db.config, clickhouse: db.clickhouse, engine: 'embedded', metrics: createMetricsRegistry() }, { logger: false })
     await app.ready()
   })
   afterAll(async () => {
-    await app.close()
+    await app?.close()
     await db.close()
   })
 
